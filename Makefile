@@ -1,0 +1,64 @@
+# Branch Ledger (支部工作台账): the two commands are `make run` and `make test`.
+# Both set up everything they need on a fresh Debian machine: apt packages (as root, only
+# when missing), a virtual environment in .venv, and the Python packages pinned in
+# requirements.lock.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA_DIR ?=
+# Qt offscreen needs these; the tests read PDFs with poppler's tools.
+APT_BASE := python3 python3-venv libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 \
+	libfreetype6 libglib2.0-0 libxkbcommon0 poppler-utils
+# A real X screen (xvfb-run, screenshots) also needs these.
+APT_X11 := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 imagemagick
+
+.PHONY: run test deps apt apt-x11 lint bench screenshots dist dist-check clean
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "缺少系统软件包（请自行安装）: $$missing"; \
+	  elif [ "$$(id -u)" != 0 ]; then echo "缺少系统软件包，请运行: sudo apt-get install $$missing"; exit 1; \
+	  else echo "apt-get install $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
+	fi
+endef
+
+apt:
+	$(call apt_install,$(APT_BASE))
+
+apt-x11: apt
+	$(call apt_install,$(APT_X11))
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory apt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+deps: $(STAMP)
+
+run: deps
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != offscreen ]; then \
+	  echo "没有图形显示 (DISPLAY 未设置)。在无显示的机器上请用: xvfb-run -a make run"; \
+	  echo "No display found (DISPLAY is unset). On a headless machine use: xvfb-run -a make run"; exit 2; fi
+	$(PY) -m desktop --demo $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
+
+lint: deps
+	$(VENV)/bin/lint-imports
+
+test: deps lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+bench: deps
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+screenshots: deps apt-x11
+	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) -m desktop.tools.screenshots docs/images
+
+clean:
+	rm -rf $(VENV) build dist

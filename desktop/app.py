@@ -1,0 +1,66 @@
+"""main(): the command line, or the window.
+
+The window is shown (and painted) before the database layer is imported: SQLAlchemy, alembic,
+reportlab and pyHanko cost 0.15–0.5 s each to import, so opening the data folder happens in the
+first event-loop turn after the paint."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from desktop import cli
+
+    args = cli.build_parser().parse_args(argv)
+    if args.command:
+        return cli.run(args)
+    if not _has_display():
+        print(
+            "没有图形显示（DISPLAY 未设置），无法打开窗口。\n"
+            "在无显示的机器上可以运行：xvfb-run -a branch-ledger，或使用命令行子命令（branch-ledger --help）。",
+            file=sys.stderr,
+        )
+        return 2
+    return run_window(args.data_dir, demo=args.demo)
+
+
+def run_window(data_dir: str | None, *, demo: bool = False) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import APP_DISPLAY_NAME
+    from desktop.ui.fonts import install_app_font
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_DISPLAY_NAME)
+    install_app_font(app)
+    window = MainWindow()
+    window.show()
+    QTimer.singleShot(0, lambda: open_into_window(window, data_dir, demo=demo))
+    return app.exec()
+
+
+def open_into_window(window, data_dir: str | None, *, demo: bool) -> bool:  # type: ignore[no-untyped-def]
+    """Open the data folder and attach its services to the window; on failure explain and close."""
+    from desktop.ui.startup import open_services_for_window
+
+    services = open_services_for_window(window, data_dir, demo=demo)
+    if services is None:
+        window.close()
+        return False
+    window.attach(services)
+    return True
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Demo data of the annual area (filled in by its issue)."""

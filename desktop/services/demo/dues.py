@@ -1,0 +1,1 @@
+"""Demo data of the dues area (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Demo data of the meetings area (filled in by its issue)."""

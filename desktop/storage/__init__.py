@@ -1,0 +1,1 @@
+"""SQLite storage: typed SQLAlchemy models, engine and unit of work, migrations, backups, integrity."""

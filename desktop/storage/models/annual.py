@@ -1,0 +1,1 @@
+"""Models of the annual area (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the dues area (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the exchange area (filled in by its issue)."""

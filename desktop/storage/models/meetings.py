@@ -1,0 +1,1 @@
+"""Models of the meetings area (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Signing identity, PDF signatures (pyHanko), exchange packages (BagIt), the district side."""
