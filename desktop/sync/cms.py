@@ -1,0 +1,209 @@
+"""Detached CMS (PKCS#7) signatures over a package's tag manifest, and their verification.
+
+Signing uses `cryptography`'s PKCS7SignatureBuilder (SHA-256, signed attributes, the signer's
+certificate embedded). `cryptography` cannot verify CMS, so verification is done here by hand:
+asn1crypto parses the SignedData, the messageDigest attribute must equal SHA-256 of the content,
+the signature must verify over the DER SET of the signed attributes with the signer's public key,
+and the signer's certificate must be issued directly by one of the trusted CA certificates, be
+valid on the given day, and not be on the revoked list. Every failure is a `SignatureError` whose
+Chinese message names the check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import padding as rsa_padding
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import NameOID
+
+from desktop.domain.errors import LedgerError
+
+
+class SignatureError(LedgerError):
+    """A signature that does not verify, or a certificate that is not trusted."""
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A private key and its certificate (the branch's or the district's)."""
+
+    private_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    certificate: x509.Certificate
+    ca_certificate: x509.Certificate | None = None
+
+
+def sign_detached(content: bytes, signer: KeyPair) -> bytes:
+    """DER-encoded detached CMS SignedData over `content` (SHA-256, certificate included)."""
+    builder = (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(content)
+        .add_signer(signer.certificate, signer.private_key, hashes.SHA256())
+    )
+    options = [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary]
+    return builder.sign(serialization.Encoding.DER, options)
+
+
+def code_of(cert: x509.Certificate) -> str | None:
+    """The branch code the district put in the subject's serialNumber (None for the CA)."""
+    values = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    return str(values[0].value) if values else None
+
+
+def common_name(cert: x509.Certificate) -> str:
+    values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else ""
+
+
+def serial_hex(cert: x509.Certificate) -> str:
+    return format(cert.serial_number, "x")
+
+
+def verify_detached(signature: bytes, content: bytes, trust_roots: Iterable[x509.Certificate], *,
+                    today: dt.date, revoked_serials: Iterable[str] = (), what: str = "签名") -> x509.Certificate:
+    """Verify a detached CMS signature over `content`; return the signer's certificate.
+
+    `what` names the signature file in messages (e.g. "tagmanifest-sha256.txt.p7s")."""
+    from asn1crypto import cms
+
+    try:
+        info = cms.ContentInfo.load(signature)
+        if info["content_type"].native != "signed_data":
+            raise ValueError("not SignedData")
+        signed = info["content"]
+        signer_infos = signed["signer_infos"]
+        if len(signer_infos) != 1:
+            raise ValueError("expected one signer")
+        signer_info = signer_infos[0]
+        certificates = [x509.load_der_x509_certificate(c.chosen.dump()) for c in (signed["certificates"] or [])]
+        signed_attrs = signer_info["signed_attrs"]
+        digest_algorithm = signer_info["digest_algorithm"]["algorithm"].native
+        sid = signer_info["sid"]
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a broken signature file
+        raise SignatureError(f"{what} 无法解析（签名文件损坏或不是 CMS 签名）：{exc}") from None
+    if digest_algorithm != "sha256":
+        raise SignatureError(f"{what} 使用了不接受的摘要算法 {digest_algorithm}（应为 SHA-256）")
+    signer_cert = _find_signer(certificates, sid)
+    if signer_cert is None:
+        raise SignatureError(f"{what} 中没有签名者的证书")
+    if not signed_attrs:
+        raise SignatureError(f"{what} 缺少签名属性")
+    message_digest = None
+    for attr in signed_attrs:
+        if attr["type"].native == "message_digest":
+            message_digest = attr["values"][0].native
+    if message_digest != hashlib.sha256(content).digest():
+        raise SignatureError(f"{what} 所签的内容与包中的文件不一致（摘要不符：文件被改动过）")
+    to_verify = b"\x31" + signed_attrs.dump()[1:]  # signed over the DER SET OF, not the [0] tag
+    raw_signature = signer_info["signature"].native
+    _verify_with_key(signer_cert, raw_signature, to_verify, what)
+    check_certificate(signer_cert, trust_roots, today=today, revoked_serials=revoked_serials, what=what)
+    return signer_cert
+
+
+def _find_signer(certificates: list[x509.Certificate], sid: object) -> x509.Certificate | None:
+    name = getattr(sid, "name", None)
+    if name == "issuer_and_serial_number":
+        serial = sid.chosen["serial_number"].native  # type: ignore[attr-defined]
+        for cert in certificates:
+            if cert.serial_number == serial:
+                return cert
+        return None
+    return certificates[0] if len(certificates) == 1 else None
+
+
+def _verify_with_key(cert: x509.Certificate, raw_signature: bytes, data: bytes, what: str) -> None:
+    key = cert.public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(raw_signature, data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(raw_signature, data, rsa_padding.PKCS1v15(), hashes.SHA256())
+        else:
+            raise SignatureError(f"{what} 的签名密钥类型不受支持")
+    except InvalidSignature:
+        raise SignatureError(f"{what} 的签名值校验失败（签名被改动或不是由该证书签出）") from None
+
+
+def check_certificate(cert: x509.Certificate, trust_roots: Iterable[x509.Certificate], *, today: dt.date,
+                      revoked_serials: Iterable[str] = (), what: str = "签名") -> x509.Certificate:
+    """The CA among `trust_roots` that issued `cert`; refuses expired, not-yet-valid and revoked ones."""
+    issuer = None
+    for root in trust_roots:
+        if root.subject != cert.issuer:
+            continue
+        try:
+            cert.verify_directly_issued_by(root)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        issuer = root
+        break
+    if issuer is None:
+        raise SignatureError(f"{what} 的签名证书不是由区县（上级）党组织的根证书签发的：证书未知，不被信任")
+    if format(cert.serial_number, "x") in {s.lower() for s in revoked_serials}:
+        raise SignatureError(f"{what} 的签名证书（序列号 {serial_hex(cert)}）已被吊销")
+    moment = dt.datetime.combine(today, dt.time(12), tzinfo=dt.timezone.utc)
+    if not cert.not_valid_before_utc <= moment <= cert.not_valid_after_utc:
+        raise SignatureError(
+            f"{what} 的签名证书不在有效期内（{cert.not_valid_before_utc.date()} 至 {cert.not_valid_after_utc.date()}）"
+        )
+    return issuer
+
+
+# -- keys on disk ------------------------------------------------------------------------------------
+
+def load_private_key(path: Path, passphrase: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
+    """An encrypted PKCS#8 PEM key; a wrong passphrase is a LedgerError, not a traceback."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LedgerError(f"无法读取密钥文件 {path}：{exc.strerror or exc}") from None
+    try:
+        key = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8") if passphrase else None)
+    except (ValueError, TypeError):
+        raise LedgerError(f"无法解开密钥文件 {path.name}：口令不正确") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+        raise LedgerError(f"密钥文件 {path.name} 的密钥类型不受支持")
+    return key
+
+
+def load_certificate(path: Path) -> x509.Certificate:
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except OSError as exc:
+        raise LedgerError(f"无法读取证书文件 {path}：{exc.strerror or exc}") from None
+    except ValueError:
+        raise LedgerError(f"证书文件 {path.name} 不是有效的 PEM 证书") from None
+
+
+def write_private_key(path: Path, key: ec.EllipticCurvePrivateKey, passphrase: str) -> None:
+    if not passphrase:
+        raise LedgerError("口令不能为空")
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
+    write_atomically(path, data)
+
+
+def cert_pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(f"无法写入 {path}：{exc.strerror or exc}（磁盘已满或没有写入权限？）") from None
+    return path

@@ -1,0 +1,287 @@
+"""Exchange packages: a BagIt bag (RFC 8493, SHA-256) serialized as one canonical zip.
+
+Layout inside `<stem>.zip` (stem = `<code>-<sequence>-<date>`):
+
+    <stem>/bagit.txt
+    <stem>/bag-info.txt
+    <stem>/manifest-sha256.txt
+    <stem>/tagmanifest-sha256.txt
+    <stem>/tagmanifest-sha256.txt.p7s      detached CMS signature of the tag manifest
+    <stem>/data/...                        the payload
+
+The bag is written here directly (no temporary folder): the result passes the `bagit` library's
+own validation once unzipped. The zip is *canonical*: stored (no compression), fixed timestamps,
+members in sorted order, no extra fields. A reader rebuilds those bytes from the members and
+refuses any difference, so a changed byte anywhere in the file is caught: in a member by its
+SHA-256 (and the zip CRC), in the zip's framing by the canonical comparison.
+
+The package's hash (its identity, the "previous package hash" of the next one) is the SHA-256 of
+its tag manifest, which covers the payload manifest, which covers every payload file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.domain.errors import LedgerError
+
+SCHEMA_VERSION = 1  # of the records/notice JSON files inside the payload
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+SIGNATURE_NAME = "tagmanifest-sha256.txt.p7s"
+TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
+_STEM = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_PAYLOAD_NAME = re.compile(r"^data/[A-Za-z0-9_.\-/]+$")
+MAX_MEMBER = 2**31  # no zip64
+
+
+class PackageError(LedgerError):
+    """A package that fails a check; the message names the file and the check."""
+
+
+@dataclass(frozen=True)
+class Package:
+    """A package read and checked (fixity, completeness, canonical form), not yet its signature."""
+
+    name: str  # the zip's file name
+    stem: str
+    bag_info: dict[str, str]
+    payload: dict[str, bytes]  # "data/..." -> bytes
+    tagmanifest: bytes
+    signature: bytes
+    size: int
+    package_hash: str = field(default="")
+
+    def info(self, key: str, default: str | None = None) -> str | None:
+        return self.bag_info.get(key, default)
+
+    def require(self, key: str) -> str:
+        value = self.bag_info.get(key)
+        if not value:
+            raise PackageError(f"{self.name}：bag-info.txt 缺少必填项 {key}")
+        return value
+
+
+def package_stem(code: str, sequence: int, day: dt.date) -> str:
+    stem = f"{code}-{sequence:05d}-{day.strftime('%Y%m%d')}"
+    if not _STEM.match(stem):
+        raise PackageError(f"支部代码“{code}”含有不能用于文件名的字符（只允许字母、数字、-、_、.）")
+    return stem
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def bag_info_text(info: Mapping[str, str]) -> bytes:
+    lines = []
+    for key, value in info.items():
+        text = str(value).replace("\r", " ").replace("\n", " ")
+        lines.append(f"{key}: {text}\n")
+    return "".join(lines).encode("utf-8")
+
+
+def manifest_text(files: Mapping[str, bytes]) -> bytes:
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
+
+
+def build_bag(payload: Mapping[str, bytes], info: Mapping[str, str],
+              sign: Callable[[bytes], bytes]) -> tuple[dict[str, bytes], str]:
+    """The bag's files (relative names → bytes) and the package hash."""
+    for name in payload:
+        if not _PAYLOAD_NAME.match(name) or ".." in name.split("/"):
+            raise PackageError(f"包内文件名“{name}”不合规（应为 data/ 下的 ASCII 名称）")
+    octets = sum(len(d) for d in payload.values())
+    full_info = dict(info)
+    full_info["Bagging-Date"] = full_info.get("Bagging-Date") or dt.date.today().isoformat()
+    full_info["Payload-Oxum"] = f"{octets}.{len(payload)}"
+    tags = {
+        "bagit.txt": BAGIT_TXT,
+        "bag-info.txt": bag_info_text(full_info),
+        "manifest-sha256.txt": manifest_text(payload),
+    }
+    tagmanifest = manifest_text(tags)
+    files = dict(payload)
+    files.update(tags)
+    files["tagmanifest-sha256.txt"] = tagmanifest
+    files[SIGNATURE_NAME] = sign(tagmanifest)
+    return files, hashlib.sha256(tagmanifest).hexdigest()
+
+
+def canonical_zip(members: list[tuple[str, bytes, int]]) -> bytes:
+    """Stored entries in the given order, DOS time 1980-01-01 00:00, no extras, UTF-8 flag off.
+
+    `members` is (name, data, crc32)."""
+    out = io.BytesIO()
+    central = []
+    for name, data, crc in members:
+        raw_name = name.encode("ascii")
+        if len(data) >= MAX_MEMBER:
+            raise PackageError(f"包内文件 {name} 太大（超过 2 GB）")
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, crc, len(data), len(data),
+                              len(raw_name), 0))
+        out.write(raw_name)
+        out.write(data)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, crc, len(data),
+                                   len(data), len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name)
+    start = out.tell()
+    for entry in central:
+        out.write(entry)
+    size = out.tell() - start
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), size, start, 0))
+    return out.getvalue()
+
+
+def package_bytes(stem: str, files: Mapping[str, bytes]) -> bytes:
+    members = [(f"{stem}/{name}", data, zlib.crc32(data)) for name, data in sorted(files.items())]
+    return canonical_zip(members)
+
+
+def write_package(out_dir: Path, stem: str, files: Mapping[str, bytes]) -> Path:
+    """Write `<out_dir>/<stem>.zip` (temp name + rename); an existing file is never overwritten."""
+    import os
+
+    out_dir = Path(out_dir)
+    target = out_dir / f"{stem}.zip"
+    if target.exists():
+        raise PackageError(f"目标文件 {target} 已存在：同步包不会被覆盖，请换一个文件夹")
+    data = package_bytes(stem, files)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise PackageError(f"无法写入 {target}：{exc.strerror or exc}（U盘已满、已拔出或没有写入权限？）") from None
+    return target
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+def read_package_file(path: Path) -> Package:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PackageError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    return read_package(data, path.name)
+
+
+def read_package(data: bytes, name: str) -> Package:
+    """Check a package's zip, bag fixity and completeness; return its contents.
+
+    The signature is NOT checked here (that needs the trusted certificates): see district/sync."""
+    members = _read_zip(data, name)
+    stem = _single_root(members, name)
+    files = {m[0][len(stem) + 1:]: m[1] for m in members}
+    if canonical_zip(members) != data:
+        raise PackageError(f"{name}：zip 文件结构被改动（与同步包的规范格式不一致），拒收")
+    for tag in (*TAG_FILES, "tagmanifest-sha256.txt", SIGNATURE_NAME):
+        if tag not in files:
+            raise PackageError(f"{name}：包中缺少 {tag}（检查：包的完整性）")
+    if files["bagit.txt"] != BAGIT_TXT:
+        raise PackageError(f"{name}：bagit.txt 内容不符合 BagIt 1.0（检查：包声明）")
+    tagmanifest = files["tagmanifest-sha256.txt"]
+    _check_manifest(name, "tagmanifest-sha256.txt", tagmanifest, {k: files[k] for k in TAG_FILES}, tags=True)
+    payload = {k: v for k, v in files.items() if k.startswith("data/")}
+    extra = set(files) - set(payload) - {*TAG_FILES, "tagmanifest-sha256.txt", SIGNATURE_NAME}
+    if extra:
+        raise PackageError(f"{name}：包中有清单之外的多余文件 {sorted(extra)[0]}（检查：包的完整性）")
+    _check_manifest(name, "manifest-sha256.txt", files["manifest-sha256.txt"], payload, tags=False)
+    bag_info = parse_bag_info(name, files["bag-info.txt"])
+    oxum = f"{sum(len(v) for v in payload.values())}.{len(payload)}"
+    if bag_info.get("Payload-Oxum") != oxum:
+        raise PackageError(f"{name}：bag-info.txt 的 Payload-Oxum 与实际内容不符（检查：包的完整性）")
+    return Package(name=name, stem=stem, bag_info=bag_info, payload=payload, tagmanifest=tagmanifest,
+                   signature=files[SIGNATURE_NAME], size=len(data),
+                   package_hash=hashlib.sha256(tagmanifest).hexdigest())
+
+
+def _read_zip(data: bytes, name: str) -> list[tuple[str, bytes, int]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise PackageError(f"{name}：不是完整的 zip 文件（可能在复制时被截断或已损坏），拒收") from None
+    members = []
+    with archive:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
+                raise PackageError(f"{name}：成员 {info.filename} 的存储方式不符合规范（检查：zip 结构）")
+            try:
+                content = archive.read(info)
+            except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError, NotImplementedError, EOFError,
+                    zlib.error):
+                raise PackageError(
+                    f"{name}：成员 {info.filename} 读取失败（CRC 校验不符或数据被截断：内容被改动），拒收"
+                ) from None
+            try:
+                info.filename.encode("ascii")
+            except UnicodeEncodeError:
+                raise PackageError(f"{name}：成员文件名 {info.filename!r} 不合规（检查：zip 结构）") from None
+            members.append((info.filename, content, info.CRC))
+    return members
+
+
+def _single_root(members: list[tuple[str, bytes, int]], name: str) -> str:
+    roots = {m[0].split("/", 1)[0] for m in members}
+    if len(roots) != 1 or any("/" not in m[0] for m in members):
+        raise PackageError(f"{name}：zip 中应只有一个包文件夹（检查：包结构）")
+    stem = roots.pop()
+    if not _STEM.match(stem):
+        raise PackageError(f"{name}：包文件夹名 {stem!r} 不合规（检查：包结构）")
+    names = [m[0] for m in members]
+    if names != sorted(names) or len(set(names)) != len(names):
+        raise PackageError(f"{name}：zip 成员顺序或重复不符合规范（检查：zip 结构）")
+    return stem
+
+
+def _check_manifest(name: str, manifest_name: str, text: bytes, files: Mapping[str, bytes], *, tags: bool) -> None:
+    try:
+        lines = text.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise PackageError(f"{name}：{manifest_name} 不是 UTF-8 文本（检查：清单）") from None
+    listed: dict[str, str] = {}
+    for line in lines:
+        parts = line.split("  ", 1) if "  " in line else line.split(" ", 1)
+        if len(parts) != 2 or not re.fullmatch(r"[0-9a-f]{64}", parts[0]):
+            raise PackageError(f"{name}：{manifest_name} 有无法识别的行（检查：清单格式）")
+        listed[parts[1].strip()] = parts[0]
+    for member in listed:
+        if member not in files:
+            what = "标签文件" if tags else "数据文件"
+            raise PackageError(f"{name}：{manifest_name} 列出的{what} {member} 在包中不存在（检查：包的完整性）")
+    if not tags:
+        for member in files:
+            if member not in listed:
+                raise PackageError(f"{name}：数据文件 {member} 不在 {manifest_name} 中（多余文件，检查：包的完整性）")
+    elif set(listed) != set(TAG_FILES):
+        raise PackageError(f"{name}：{manifest_name} 未覆盖全部标签文件（检查：包的完整性）")
+    for member, expected in listed.items():
+        if hashlib.sha256(files[member]).hexdigest() != expected:
+            raise PackageError(f"{name}：文件 {member} 的 SHA-256 与 {manifest_name} 不符（检查：固定性，内容被改动）")
+
+
+def parse_bag_info(name: str, text: bytes) -> dict[str, str]:
+    try:
+        lines = text.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise PackageError(f"{name}：bag-info.txt 不是 UTF-8 文本") from None
+    info: dict[str, str] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        if ":" not in line:
+            raise PackageError(f"{name}：bag-info.txt 有无法识别的行（检查：包信息）")
+        key, value = line.split(":", 1)
+        info[key.strip()] = value.strip()
+    return info
