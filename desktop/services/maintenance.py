@@ -31,6 +31,10 @@ class MaintenanceService:
         return backup.list_backups(self.ctx.folder.backups)
 
     def check(self) -> CheckReport:
-        """SQLite integrity and foreign keys (the audit-chain verification joins here)."""
+        """SQLite integrity and foreign keys, then the audit chain and rows changed outside the app."""
         problems = list(integrity_problems(self.ctx.folder.database))
+        if not problems:  # a damaged file cannot be read row by row
+            from desktop.services.audit import AuditService
+
+            problems.extend(AuditService(self.ctx).verify())
         return CheckReport(tuple(problems))

@@ -42,7 +42,10 @@ def _configure_read_only(dbapi_conn: sqlite3.Connection, _record: object) -> Non
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    from desktop.storage.audit import install_hooks  # the audit chain and record locks
+
     factory = sessionmaker(engine, expire_on_commit=False)
+    install_hooks(factory)
     for hook in SESSION_HOOKS:
         hook(factory)
     return factory
