@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from desktop.domain.errors import ValidationError
@@ -12,6 +13,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")  # "2020-07-01 00:00:00" from CSV exports
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,9 @@ def parse_date(raw: object) -> ParsedDate | None:
     if isinstance(raw, dt.date):
         return ParsedDate(raw)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return ParsedDate(_from_serial(float(raw)))
-    text = str(raw).strip()
+        return _from_number(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = _TIME_SUFFIX.sub("", text)
     if not text:
         return None
     for pattern, month_only in ((_FULL, False), (_COMPACT, False), (_MONTH, True)):
@@ -44,8 +47,34 @@ def parse_date(raw: object) -> ParsedDate | None:
             except ValueError:
                 raise ValidationError(f"日期不存在：{text}") from None
     if re.fullmatch(r"\d{4,5}(\.\d+)?", text):
+        if 1900 <= float(text) < 2101:
+            raise ValidationError(f"日期“{text}”只有年份：请写出年月，如 {text[:4]}.07")
         return ParsedDate(_from_serial(float(text)))
     raise ValidationError(f"无法识别的日期：{text}（可写作 2020-07-01、2020年7月1日 或 2020.07）")
+
+
+def _from_number(value: float) -> ParsedDate:
+    """A number from a spreadsheet cell: an Excel serial, 20200701, or what Excel made of a typed
+    "2020.07" (the number 2020.07; "2020.10" arrives as 2020.1, so a lone .1 is ambiguous)."""
+    if isinstance(value, float) and 1900 <= value < 2101 and value != int(value):
+        year = int(value)
+        fraction = round((value - year) * 100, 6)
+        if fraction == 10:
+            raise ValidationError(f"日期“{value:g}”有歧义（{year}年1月还是10月？）：请在单元格中写作文本，如 {year}-10")
+        if fraction != int(fraction):
+            month = 0
+        elif fraction % 10 == 0:  # one decimal: 2020.2 is February (typed "2020.2" or "2020.20")
+            month = int(fraction) // 10
+        else:
+            month = int(fraction)
+        if not 1 <= month <= 12:
+            raise ValidationError(f"无法识别的日期：{value:g}")
+        return ParsedDate(dt.date(year, month, 1), month_only=True)
+    if value == int(value) and 1900 <= value < 2101:
+        raise ValidationError(f"日期“{int(value)}”只有年份：请写出年月，如 {int(value)}.07")
+    if value == int(value) and 19000101 <= value <= 21001231:
+        return parse_date(str(int(value)))  # type: ignore[return-value]
+    return ParsedDate(_from_serial(float(value)))
 
 
 def _from_serial(serial: float) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from desktop.domain.errors import ValidationError
@@ -27,12 +28,16 @@ class IdNumberInfo:
 
 
 def normalize(raw: str) -> str:
-    return raw.strip().replace(" ", "").replace("x", "X")
+    """Full-width digits to ASCII, spaces and Excel's text markers (' and tab) removed, x upper-cased."""
+    text = unicodedata.normalize("NFKC", raw)
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "'\"").upper()
 
 
 def parse_id_number(raw: str) -> IdNumberInfo:
     """Validate an 18-character ID number and return what it encodes. Raises ValidationError."""
     number = normalize(raw)
+    if len(number) == 15 and number.isdigit():
+        raise ValidationError(f"这是15位的旧身份证号：{mask(number)}，请换成18位的公民身份号码", field="id_number")
     if len(number) != 18:
         raise ValidationError(f"身份证号应为18位，实为{len(number)}位：{mask(number)}", field="id_number")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
