@@ -46,6 +46,7 @@ class AnnualItemRecord(Timestamped, Base):
     result: Mapped[str] = mapped_column(Text, default="")
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))  # attachments/ content address
     evidence_name: Mapped[str | None] = mapped_column(String(200))
+    evidence_type: Mapped[str | None] = mapped_column(String(40))  # media type (storage.attachments)
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("annual_item.id"))
 
 

@@ -49,6 +49,7 @@ def upgrade() -> None:
     sa.Column('result', sa.Text(), nullable=False),
     sa.Column('evidence_sha256', sa.String(length=64), nullable=True),
     sa.Column('evidence_name', sa.String(length=200), nullable=True),
+    sa.Column('evidence_type', sa.String(length=40), nullable=True),
     sa.Column('carried_from_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
