@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -102,10 +102,7 @@ class RosterPage(QWidget):
         for column, spec in enumerate(COLUMNS):
             self.table.setColumnWidth(column, spec.width)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(key), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(self.edit_selected)
+        self.table.installEventFilter(self)  # Enter edits the selected member
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
@@ -117,6 +114,14 @@ class RosterPage(QWidget):
             for button in self._writing_buttons:
                 button.setEnabled(False)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+                and self.selected_member() is not None):
+            self.edit_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- building -------------------------------------------------------------------------------
     def _button(self, text: str, slot: Callable[[], Any], shortcut: str | None = None, tip: str = "") -> QPushButton:
