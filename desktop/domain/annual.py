@@ -87,7 +87,7 @@ def format_value(value: int | Decimal | str | None, unit: str = "") -> str:
     if unit == "元":
         return f"{Decimal(value):,.2f}元"
     if unit == "%":
-        return f"{Decimal(value):.1f}%"
+        return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
     return f"{value}{unit}"
 
 

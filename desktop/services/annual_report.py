@@ -143,10 +143,71 @@ def _evaluation_dto(record: AnnualEvaluationRecord) -> EvaluationDto:
                          tuple(lines), record.upper_grade, record.upper_comments)
 
 
+def _guarded_source(area: str, compute: Any) -> Any:
+    """Another area's figures; a failure there leaves that part 暂无数据 instead of breaking 述职."""
+    try:
+        return compute()
+    except LedgerError:
+        raise
+    except Exception:  # noqa: BLE001 - logged (no personal data); the page shows the part as missing
+        import logging
+
+        logging.getLogger(__name__).exception("annual figures: the %s area failed", area)
+        return None
+
+
 # -- adapters over the meetings and dues services' year figures -------------------------------------
+def _rate_percent(value: float | None) -> Decimal | None:
+    return None if value is None else (Decimal(str(value)) * 100).quantize(Decimal("0.1"))
+
+
+def _meeting_row(m: Any) -> FigureRow:
+    rate = _rate_percent(m.attendance_rate)
+    return FigureRow((m.number, m.held_on.isoformat(), m.kinds_label, m.topic,
+                      f"{m.present_count}/{m.expected_count}" + (f"（{rate}%）" if rate is not None else "")),
+                     ("meeting", m.id))
+
+
 def meeting_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:
     """组织生活 figures from `MeetingService.year_figures`; (figures, attendance by month, any records)."""
-    return None
+    meetings = [m for m in service.list_meetings(year) if m.held]
+    figures_in = service.year_figures(year)
+    group = "组织生活"
+    columns = ("编号", "日期", "类型", "议题", "实到/应到")
+    out = [Figure("meetings.held", group, "全年召开会议（已记录）", figures_in.meetings_held, "次", columns,
+                  tuple(_meeting_row(m) for m in meetings))]
+    for t in figures_in.types:
+        if not t.required and not t.held:
+            continue
+        rows = tuple(_meeting_row(m) for m in meetings if t.kind in m.kinds)
+        out.append(Figure(f"meetings.type.{t.kind}", group, f"{t.kind}（按要求应开{t.required}次）", t.held, "次",
+                          columns, rows))
+        if t.required:
+            out.append(Figure(f"meetings.missed.{t.kind}", group, f"{t.kind}未按要求召开的期间",
+                              len(t.missed), "个", ("期间",), tuple(FigureRow((label,)) for label in t.missed),
+                              note="、".join(t.missed)))
+    out.append(Figure("meetings.attendance_avg", group, "平均参会率（实到/应到）",
+                      _rate_percent(figures_in.average_attendance_rate), "%", columns,
+                      tuple(_meeting_row(m) for m in meetings if m.expected_count)))
+    member_rows = tuple(
+        FigureRow((r.name, str(r.expected), str(r.present), f"{_rate_percent(r.rate)}%" if r.rate is not None else ""),
+                  ("member", r.member_id)) for r in figures_in.member_rates)
+    out.append(Figure("meetings.members_counted", group, "参加组织生活的党员（按人统计参会率）",
+                      len(figures_in.member_rates), "名", ("姓名", "应参加", "实参加", "参会率"), member_rows))
+    full = [r for r in figures_in.member_rates if r.expected and r.present == r.expected]
+    out.append(Figure("meetings.full_attendance", group, "全勤党员", len(full), "名", ("姓名", "应参加", "实参加"),
+                      tuple(FigureRow((r.name, str(r.expected), str(r.present)), ("member", r.member_id)) for r in full)))
+    out.append(Figure("meetings.late", group, "补记的会议记录（逾期录入）", figures_in.late_count, "次",
+                      ("编号", "会议日期", "类型", "录入日期", "补记原因"),
+                      tuple(FigureRow((e.number, e.held_on.isoformat(), "、".join(e.kinds),
+                                       e.recorded_on.isoformat() if e.recorded_on else "", e.reason or ""),
+                                      ("meeting", e.meeting_id)) for e in figures_in.late_entries)))
+    themes = figures_in.theme_days
+    out.append(Figure("meetings.theme_days", "主题党日", "开展主题党日", len(themes), "次", ("日期", "主题", "活动"),
+                      tuple(FigureRow((d.held_on.isoformat(), d.topic, d.activity or ""), ("meeting", d.meeting_id))
+                            for d in themes)))
+    by_month = {month: _rate_percent(rate) for month, rate in service.attendance_by_month(year).items()}
+    return out, {m: v for m, v in by_month.items() if v is not None}, bool(meetings)
 
 
 def dues_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:
@@ -155,7 +216,10 @@ def dues_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decim
 
 
 def life_meetings(service: Any, year: int) -> list[tuple[int, str]]:
-    return []
+    """(id, label) of the year's held 组织生活会 and 民主评议党员 meetings."""
+    kinds = ("组织生活会", "民主评议党员")
+    return [(m.id, f"{m.held_on.isoformat()} {m.kinds_label}（{m.number}）{m.topic}")
+            for m in service.list_meetings(year) if m.held and any(k in m.kinds for k in kinds)]
 
 
 class AnnualReportService:
@@ -230,13 +294,13 @@ class AnnualReportService:
         service = self._area("meetings")
         if service is None or not hasattr(service, "year_figures"):
             return None
-        return meeting_figures(service, year)
+        return _guarded_source("组织生活", lambda: meeting_figures(service, year))
 
     def _dues_figures(self, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:
         service = self._area("dues")
         if service is None or not hasattr(service, "year_figures"):
             return None
-        return dues_figures(service, year)
+        return _guarded_source("党费", lambda: dues_figures(service, year))
 
     def figure_displays(self, year: int) -> dict[str, str]:
         return self.figures(year).displays()
