@@ -1,0 +1,951 @@
+"""Dues use cases (党费): yearly determination, payments and receipts, arrears, remittance, the ledger.
+
+What a member owes for a month is read from three things: whether they were in the branch that
+month (their dated history: probationary members from the month of admission, transfers in and
+out), the determination (年度核定) in force for the month, and the months a 转入 letter says were
+already paid elsewhere (党费交至). Each user action is one unit of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.domain.dues import (
+    DEFAULT_LIMIT_MONTHS,
+    DEFAULT_ROUNDING,
+    FARMER,
+    FARMER_MAX,
+    FARMER_MIN,
+    HARDSHIP,
+    PAYMENT_METHODS,
+    ROUNDINGS,
+    Month,
+    MonthDue,
+    allocate_payment,
+    coverage_problem,
+    determine_dues,
+    month_range,
+    months_text,
+    next_receipt_number,
+    rate_text,
+    rules_text,
+    standing,
+    to_money,
+    yuan,
+)
+from desktop.domain.errors import NotFoundError, ValidationError
+from desktop.domain.roster import Change, is_member_on
+from desktop.services.bundle import HomeItem
+from desktop.services.context import LedgerContext
+from desktop.services.rendered import RenderedLedger
+from desktop.storage.models import MemberRecord, SettingRecord
+from desktop.storage.models.dues import (
+    DuesDeterminationRecord,
+    DuesPaymentMonthRecord,
+    DuesPaymentRecord,
+    DuesRemittanceRecord,
+)
+
+ZERO = Decimal("0.00")
+SETTING_DEFAULTS: dict[str, str] = {
+    "dues.rounding": DEFAULT_ROUNDING,
+    "dues.farmer_amount": "0.20",
+    "dues.limit_months": str(DEFAULT_LIMIT_MONTHS),
+    "dues.default_collector": "",
+    "dues.recipient": "",
+}
+
+
+# -- DTOs ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DuesSettings:
+    rounding: str = DEFAULT_ROUNDING
+    farmer_amount: Decimal = Decimal("0.20")
+    limit_months: int = DEFAULT_LIMIT_MONTHS
+    default_collector: str = ""
+    recipient: str = ""  # 上级党组织 receiving remittances
+
+    @property
+    def rounding_label(self) -> str:
+        return ROUNDINGS[self.rounding][0]
+
+
+@dataclass(frozen=True)
+class DeterminationDto:
+    id: int
+    member_id: int
+    member_name: str
+    year: int
+    from_month: int
+    category: str
+    base: Decimal | None
+    fixed_amount: Decimal | None
+    voluntary: bool
+    amount: Decimal
+    rate: Decimal | None
+    rule: str
+    rounding: str
+    approval_ref: str | None
+    is_change: bool
+    reason: str | None
+    determined_by: str
+    determined_on: dt.date
+
+    @property
+    def rate_label(self) -> str:
+        return rate_text(self.rate)
+
+
+@dataclass(frozen=True)
+class PaymentMonthDto:
+    month: Month
+    due: Decimal
+    applied: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentDto:
+    id: int
+    member_id: int
+    member_name: str
+    paid_on: dt.date
+    amount: Decimal
+    regular: Decimal
+    voluntary: Decimal
+    large: Decimal
+    method: str
+    collector: str
+    receipt_number: str
+    months: tuple[PaymentMonthDto, ...]
+    explanation: str | None
+    override_reason: str | None
+    note: str | None
+
+    @property
+    def months_label(self) -> str:
+        return months_text(m.month for m in self.months) or "（无，自愿交纳）"
+
+
+@dataclass(frozen=True)
+class RemittanceDto:
+    id: int
+    remitted_on: dt.date
+    period_from: Month
+    period_to: Month
+    amount: Decimal
+    large: Decimal
+    receipt_number: str
+    recipient: str | None
+    note: str | None
+
+    @property
+    def period_label(self) -> str:
+        return str(self.period_from) if self.period_from == self.period_to else f"{self.period_from}至{self.period_to}"
+
+
+# Cell states of the year's grid; the UI shows text and colour, never colour alone.
+STATE_TEXT: dict[str, str] = {
+    "out": "—", "undetermined": "未核定", "paid": "已缴", "exempt": "免交", "partial": "部分",
+    "overdue": "欠缴", "due": "待缴", "future": "", "advance": "预交",
+}
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    month: int
+    state: str  # a key of STATE_TEXT
+    due: Decimal | None  # None: not in the branch / not determined
+    paid: Decimal
+    paid_on: dt.date | None  # the latest payment applied to this month
+    collector: str | None
+    provisional: bool = False  # no determination for the year: last year's amount carried on
+
+    @property
+    def text(self) -> str:
+        return STATE_TEXT[self.state]
+
+
+@dataclass(frozen=True)
+class MemberYearRow:
+    """One member's line of the year's grid and of the dues ledger."""
+
+    member_id: int
+    name: str
+    category: str
+    base: Decimal | None
+    rate_label: str
+    monthly: Decimal | None  # 月应缴 of the first determination in force this year
+    cells: tuple[MonthCell, ...]  # 12, January first
+    year_due: Decimal
+    year_paid: Decimal
+    arrears: Decimal  # unpaid dues of this year's months before the current month
+    paid_up_to: Month | None
+    consecutive_unpaid: int
+    voluntary: Decimal
+    large: Decimal
+    note: str  # mid-year changes, transfers, 生活困难 approvals, payments' explanations
+
+    @property
+    def in_arrears(self) -> bool:
+        return self.arrears > 0
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    member_id: int
+    name: str
+    paid_up_to: Month | None
+    arrears: Decimal
+    arrears_months: tuple[Month, ...]
+    advance: Decimal
+    consecutive_unpaid: int
+
+
+@dataclass(frozen=True)
+class DuesYearFigures:
+    """The year's dues figures (for the 述职 report): all Decimal yuan."""
+
+    year: int
+    due: Decimal  # 全年应缴 (months of the year, members in the branch)
+    paid: Decimal  # 全年实缴 applied to the year's months
+    arrears: Decimal  # unpaid dues of the year's months already past
+    remitted: Decimal  # 上缴 during the year
+    voluntary: Decimal  # 自愿多交 received during the year
+    large: Decimal  # 大额党费 received during the year
+    collected: Decimal  # everything received during the year (by payment date)
+    collected_by_month: dict[int, Decimal] = field(default_factory=dict)  # 1..12 -> received that month
+    members_due: int = 0
+    members_in_arrears: int = 0
+
+    @property
+    def paid_rate(self) -> Decimal | None:
+        return (self.paid / self.due * 100).quantize(Decimal("0.1")) if self.due else None
+
+
+@dataclass(frozen=True)
+class DuesBalance:
+    collected: Decimal
+    remitted: Decimal
+    large_collected: Decimal
+    large_remitted: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """留存: what the branch still holds."""
+        return self.collected - self.remitted
+
+
+@dataclass(frozen=True)
+class DuesLedgerData:
+    """Everything the dues ledger prints (the renderer takes no database)."""
+
+    branch_name: str
+    year: int
+    printed_on: dt.date
+    rows: tuple[MemberYearRow, ...]
+    remittances: tuple[RemittanceDto, ...]
+    figures: DuesYearFigures
+    balance: DuesBalance
+    settings: DuesSettings
+    rules: str
+    records: tuple[tuple[str, int], ...]
+
+
+# -- reading a member's months -------------------------------------------------------------------
+@dataclass
+class _MemberFacts:
+    record: MemberRecord
+    changes: list[Change]
+    paid_elsewhere_to: Month | None  # from the latest 转入 letter
+
+
+@dataclass
+class _MonthState:
+    due: Decimal | None
+    provisional: bool
+    determination_id: int | None
+
+
+def _member_facts(session: Session, member_ids: Sequence[int] | None = None) -> list[_MemberFacts]:
+    query = select(MemberRecord).options(selectinload(MemberRecord.changes), selectinload(MemberRecord.transfers))
+    if member_ids is not None:
+        query = query.where(MemberRecord.id.in_(member_ids))
+    facts = []
+    for record in session.scalars(query.order_by(MemberRecord.id)).all():
+        changes = [Change(c.attribute, c.value, c.effective_on) for c in record.changes]
+        paid_to = None
+        for transfer in record.transfers:
+            if transfer.direction == "转入" and transfer.dues_paid_to:
+                try:
+                    paid_to = Month.parse(transfer.dues_paid_to)
+                except ValidationError:
+                    paid_to = None
+        facts.append(_MemberFacts(record, changes, paid_to))
+    return facts
+
+
+def _in_branch(facts: _MemberFacts, month: Month) -> bool:
+    """A member owes dues here for a month they belonged to the branch on any day of it."""
+    days = {month.first_day, month.last_day}
+    days.update(c.effective for c in facts.changes if month.first_day <= c.effective <= month.last_day)
+    return any(is_member_on(facts.changes, day) for day in days)
+
+
+class _Determinations:
+    """The determinations of many members, to find the one in force for a month."""
+
+    def __init__(self, records: Sequence[DuesDeterminationRecord]) -> None:
+        self.by_member: dict[int, list[DuesDeterminationRecord]] = defaultdict(list)
+        for record in sorted(records, key=lambda r: (r.year, r.from_month, r.id)):
+            self.by_member[record.member_id].append(record)
+
+    def in_force(self, member_id: int, month: Month) -> tuple[DuesDeterminationRecord | None, bool]:
+        """(determination, provisional): the latest one starting on or before `month`; provisional when
+        it belongs to an earlier year (the year has not been determined yet)."""
+        best = None
+        for record in self.by_member.get(member_id, []):
+            if Month(record.year, record.from_month) <= month:
+                best = record
+        if best is None:
+            return None, False
+        return best, best.year != month.year
+
+
+def _month_states(facts: _MemberFacts, dets: _Determinations, months: Sequence[Month]) -> dict[Month, _MonthState]:
+    states = {}
+    for month in months:
+        if not _in_branch(facts, month) or (facts.paid_elsewhere_to and month <= facts.paid_elsewhere_to):
+            states[month] = _MonthState(None, False, None)
+            continue
+        record, provisional = dets.in_force(facts.record.id, month)
+        states[month] = _MonthState(record.amount if record else None, provisional, record.id if record else None)
+    return states
+
+
+def _paid_by_month(session: Session, member_ids: Sequence[int] | None = None) -> dict[tuple[int, int], tuple[Decimal, dt.date, str]]:
+    """(member, month index) -> (applied total, latest payment date, its collector)."""
+    query = select(DuesPaymentMonthRecord, DuesPaymentRecord.paid_on, DuesPaymentRecord.collector).join(DuesPaymentRecord)
+    if member_ids is not None:
+        query = query.where(DuesPaymentMonthRecord.member_id.in_(member_ids))
+    result: dict[tuple[int, int], tuple[Decimal, dt.date, str]] = {}
+    for line, paid_on, collector in session.execute(query).all():
+        key = (line.member_id, line.month_index)
+        if key in result:
+            total, last, who = result[key]
+            if paid_on >= last:
+                last, who = paid_on, collector
+            result[key] = (total + line.applied, last, who)
+        else:
+            result[key] = (line.applied, paid_on, collector)
+    return result
+
+
+def _settings_from(session: Session) -> DuesSettings:
+    values = dict(SETTING_DEFAULTS)
+    for record in session.scalars(select(SettingRecord).where(SettingRecord.key.in_(SETTING_DEFAULTS))).all():
+        values[record.key] = record.value
+    rounding = values["dues.rounding"] if values["dues.rounding"] in ROUNDINGS else DEFAULT_ROUNDING
+    try:
+        farmer = to_money(values["dues.farmer_amount"])
+    except ValidationError:
+        farmer = Decimal("0.20")
+    try:
+        limit = int(values["dues.limit_months"])
+    except ValueError:
+        limit = DEFAULT_LIMIT_MONTHS
+    return DuesSettings(rounding, farmer, limit, values["dues.default_collector"], values["dues.recipient"])
+
+
+def _determination_dto(r: DuesDeterminationRecord, name: str) -> DeterminationDto:
+    return DeterminationDto(
+        r.id, r.member_id, name, r.year, r.from_month, r.category, r.base, r.fixed_amount, r.voluntary, r.amount,
+        Decimal(r.rate) if r.rate else None, r.rule, r.rounding, r.approval_ref, r.is_change, r.reason,
+        r.determined_by, r.determined_on,
+    )
+
+
+def _payment_dto(r: DuesPaymentRecord, name: str) -> PaymentDto:
+    months = tuple(PaymentMonthDto(Month.from_index(m.month_index), m.due, m.applied) for m in r.months)
+    return PaymentDto(r.id, r.member_id, name, r.paid_on, r.amount, r.regular, r.voluntary, r.large, r.method,
+                      r.collector, r.receipt_number, months, r.explanation, r.override_reason, r.note)
+
+
+def _remittance_dto(r: DuesRemittanceRecord) -> RemittanceDto:
+    return RemittanceDto(r.id, r.remitted_on, Month.parse(r.period_from), Month.parse(r.period_to), r.amount, r.large,
+                         r.receipt_number, r.recipient, r.note)
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+class DuesService:
+    """党费: determinations, payments, arrears, remittances and the dues ledger of one branch."""
+
+    def __init__(self, ctx: LedgerContext) -> None:
+        self.ctx = ctx
+
+    # -- settings ----------------------------------------------------------------------------
+    def settings(self) -> DuesSettings:
+        with self.ctx.reading() as session:
+            return _settings_from(session)
+
+    def save_settings(self, settings: DuesSettings) -> DuesSettings:
+        if settings.rounding not in ROUNDINGS:
+            raise ValidationError(f"未知的舍入方式“{settings.rounding}”", field="rounding")
+        farmer = to_money(settings.farmer_amount, label="农民党员每月定额", field="farmer_amount")
+        if not FARMER_MIN <= farmer <= FARMER_MAX:
+            raise ValidationError(f"农民党员每月定额应在0.20至1.00元之间，而不是{farmer}元", field="farmer_amount")
+        if not 1 <= settings.limit_months <= 24:
+            raise ValidationError("补交、预交月数上限应在1至24个月之间", field="limit_months")
+        values = {
+            "dues.rounding": settings.rounding, "dues.farmer_amount": str(farmer),
+            "dues.limit_months": str(settings.limit_months),
+            "dues.default_collector": settings.default_collector.strip(), "dues.recipient": settings.recipient.strip(),
+        }
+        with self.ctx.unit_of_work() as session:
+            for key, value in values.items():
+                record = session.get(SettingRecord, key)
+                if record is None:
+                    session.add(SettingRecord(key=key, value=value))
+                else:
+                    record.value = value
+        return self.settings()
+
+    # -- determinations (年度核定) -------------------------------------------------------------
+    def determine(self, member_id: int, year: int, *, category: str, base: object = None,
+                  fixed_amount: object = None, voluntary: bool = False, from_month: int = 1,
+                  approval_ref: str | None = None, reason: str | None = None, determined_by: str,
+                  determined_on: dt.date | None = None, amendment_reason: str | None = None) -> DeterminationDto:
+        """Fix a member's monthly dues for `year` from `from_month`. A later `from_month` than the
+        year's first determination is a mid-year change: flagged, with a reason. The same
+        (member, year, month) again replaces the earlier entry (a correction)."""
+        today = self.ctx.today()
+        determined_on = determined_on or today
+        if not 2000 <= year <= today.year + 1:
+            raise ValidationError(f"核定年度{year}不在2000年至{today.year + 1}年之间", field="year")
+        if not 1 <= from_month <= 12:
+            raise ValidationError(f"起始月份应为1至12，而不是{from_month}", field="from_month")
+        if determined_on > today:
+            raise ValidationError("核定日期不能晚于今天", field="determined_on")
+        determined_by = (determined_by or "").strip()
+        if not determined_by:
+            raise ValidationError("请填写核定人", field="determined_by")
+        if category == HARDSHIP and not _clean(approval_ref):
+            raise ValidationError("生活困难党员减免党费须填写批准文号或批准情况", field="approval_ref")
+        with self.ctx.unit_of_work(amendment_reason=amendment_reason) as session:
+            member = session.get(MemberRecord, member_id)
+            if member is None:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员")
+            settings = _settings_from(session)
+            if category == FARMER and fixed_amount is None:
+                fixed_amount = settings.farmer_amount
+            result = determine_dues(category, base, fixed_amount=fixed_amount, voluntary=voluntary,
+                                    rounding=settings.rounding)
+            earlier = session.scalars(select(DuesDeterminationRecord).where(
+                DuesDeterminationRecord.member_id == member_id, DuesDeterminationRecord.year == year,
+                DuesDeterminationRecord.from_month < from_month)).all()
+            is_change = bool(earlier)  # a first determination from a later month (new member) is a start
+            if is_change and not _clean(reason):
+                raise ValidationError(f"年中调整（自{year}年{from_month}月起）须说明原因", field="reason")
+            record = session.scalar(select(DuesDeterminationRecord).where(
+                DuesDeterminationRecord.member_id == member_id, DuesDeterminationRecord.year == year,
+                DuesDeterminationRecord.from_month == from_month))
+            if record is None:
+                record = DuesDeterminationRecord(member_id=member_id, year=year, from_month=from_month)
+                session.add(record)
+            record.category = category
+            record.base = to_money(base, label="计算基数", field="base") if result.rate is not None else None
+            record.fixed_amount = result.amount if result.rate is None else None
+            record.voluntary = voluntary
+            record.amount = result.amount
+            record.rate = str(result.rate) if result.rate is not None else None
+            record.rule = result.rule[:120]
+            record.rounding = settings.rounding
+            record.approval_ref = _clean(approval_ref)
+            record.is_change = is_change
+            record.reason = _clean(reason)
+            record.determined_by = determined_by
+            record.determined_on = determined_on
+            session.flush()
+            return _determination_dto(record, member.name)
+
+    def determinations(self, year: int | None = None, member_id: int | None = None) -> list[DeterminationDto]:
+        with self.ctx.reading() as session:
+            query = select(DuesDeterminationRecord, MemberRecord.name).join(
+                MemberRecord, MemberRecord.id == DuesDeterminationRecord.member_id)
+            if year is not None:
+                query = query.where(DuesDeterminationRecord.year == year)
+            if member_id is not None:
+                query = query.where(DuesDeterminationRecord.member_id == member_id)
+            rows = session.execute(query.order_by(DuesDeterminationRecord.member_id, DuesDeterminationRecord.year,
+                                                  DuesDeterminationRecord.from_month)).all()
+            return [_determination_dto(r, name) for r, name in rows]
+
+    def delete_determination(self, determination_id: int, *, amendment_reason: str | None = None) -> None:
+        with self.ctx.unit_of_work(amendment_reason=amendment_reason) as session:
+            record = session.get(DuesDeterminationRecord, determination_id)
+            if record is None:
+                raise NotFoundError("找不到该核定记录")
+            session.delete(record)
+
+    def carry_forward(self, year: int, *, determined_by: str) -> int:
+        """January help: determine `year` for every member without one, from the previous year's
+        latest base/amount (recomputed under the current rules). Returns how many were made."""
+        with self.ctx.reading() as session:
+            previous = session.scalars(select(DuesDeterminationRecord).where(DuesDeterminationRecord.year == year - 1)
+                                       .order_by(DuesDeterminationRecord.from_month)).all()
+            latest = {r.member_id: r for r in previous}
+            done = set(session.scalars(select(DuesDeterminationRecord.member_id)
+                                       .where(DuesDeterminationRecord.year == year)).all())
+            facts = {f.record.id: f for f in _member_facts(session, list(latest))}
+        made = 0
+        for member_id, r in latest.items():
+            facts_of = facts.get(member_id)
+            if member_id in done or facts_of is None:
+                continue
+            if not any(_in_branch(facts_of, m) for m in month_range(Month(year, 1), Month(year, 12))):
+                continue
+            self.determine(member_id, year, category=r.category, base=r.base if r.rate else None,
+                           fixed_amount=r.fixed_amount if not r.rate else None, voluntary=r.voluntary,
+                           approval_ref=r.approval_ref, determined_by=determined_by)
+            made += 1
+        return made
+
+    # -- payments ----------------------------------------------------------------------------
+    def due_months(self, member_id: int, *, around: dt.date | None = None) -> list[MonthDue]:
+        """Months the member owes something for, from 12 months before `around` to 6 after
+        (what the payment dialog offers), with what was already paid."""
+        around = around or self.ctx.today()
+        current = Month.of(around)
+        with self.ctx.reading() as session:
+            settings = _settings_from(session)
+            span = max(settings.limit_months, 12)
+            months = month_range(current + -span, current + settings.limit_months)
+            dues = self._dues_of(session, member_id, months)
+        return [d for d in dues if d.remaining > 0]
+
+    def _dues_of(self, session: Session, member_id: int, months: Sequence[Month]) -> list[MonthDue]:
+        facts = _member_facts(session, [member_id])
+        if not facts:
+            raise NotFoundError(f"找不到编号为 {member_id} 的党员")
+        dets = _Determinations(session.scalars(select(DuesDeterminationRecord)
+                                               .where(DuesDeterminationRecord.member_id == member_id)).all())
+        states = _month_states(facts[0], dets, months)
+        paid = _paid_by_month(session, [member_id])
+        return [MonthDue(m, s.due, paid.get((member_id, m.index), (ZERO,))[0])
+                for m, s in states.items() if s.due is not None]
+
+    def next_receipt_number(self, year: int) -> str:
+        with self.ctx.reading() as session:
+            existing = session.scalars(select(DuesPaymentRecord.receipt_number)
+                                       .where(DuesPaymentRecord.receipt_year == year)).all()
+            return next_receipt_number(year, existing)
+
+    def record_payment(self, member_id: int, *, paid_on: dt.date, months: Sequence[Month], amount: object,
+                       method: str, collector: str, receipt_number: str | None = None,
+                       override_reason: str | None = None, note: str | None = None) -> PaymentDto:
+        """Record a payment for the given months (any surplus is voluntary extra or 大额党费; a
+        shortfall stays as arrears of the latest months) and give it a receipt number."""
+        today = self.ctx.today()
+        if paid_on > today:
+            raise ValidationError(f"缴纳日期{paid_on.isoformat()}晚于今天", field="paid_on")
+        if method not in PAYMENT_METHODS:
+            raise ValidationError(f"缴纳方式应为{'、'.join(PAYMENT_METHODS)}之一", field="method")
+        collector = (collector or "").strip()
+        if not collector:
+            raise ValidationError("请填写收缴人", field="collector")
+        money = to_money(amount, label="缴纳金额", field="amount")
+        if money <= 0:
+            raise ValidationError("缴纳金额应大于0", field="amount")
+        months = sorted(set(months))
+        with self.ctx.unit_of_work() as session:
+            member = session.get(MemberRecord, member_id)
+            if member is None:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员")
+            settings = _settings_from(session)
+            problem = coverage_problem(paid_on, months, limit=settings.limit_months)
+            if problem and not _clean(override_reason):
+                raise ValidationError(f"{problem}：如确需一次缴纳，请填写原因", field="months")
+            covered = self._covered_months(session, member, months)
+            allocation = allocate_payment(money, covered)
+            number = self._receipt_number(session, paid_on.year, receipt_number)
+            record = DuesPaymentRecord(
+                member_id=member_id, paid_on=paid_on, amount=money, regular=allocation.regular,
+                voluntary=allocation.voluntary, large=allocation.large, method=method, collector=collector,
+                receipt_year=paid_on.year, receipt_number=number, explanation=allocation.explanation or None,
+                override_reason=_clean(override_reason) if problem else None, note=_clean(note),
+            )
+            for line in allocation.lines:
+                if line.applied > 0:
+                    record.months.append(DuesPaymentMonthRecord(member_id=member_id, month_index=line.month.index,
+                                                                due=line.due, applied=line.applied))
+            session.add(record)
+            session.flush()
+            return _payment_dto(record, member.name)
+
+    def _covered_months(self, session: Session, member: MemberRecord, months: Sequence[Month]) -> list[MonthDue]:
+        if not months:
+            return []
+        facts = _member_facts(session, [member.id])[0]
+        dets = _Determinations(session.scalars(select(DuesDeterminationRecord)
+                                               .where(DuesDeterminationRecord.member_id == member.id)).all())
+        states = _month_states(facts, dets, months)
+        paid = _paid_by_month(session, [member.id])
+        covered = []
+        for month in months:
+            state = states[month]
+            if state.due is None:
+                if not _in_branch(facts, month):
+                    raise ValidationError(f"“{member.name}”{month.label}不在本支部，不能为该月缴纳党费", field="months")
+                if facts.paid_elsewhere_to and month <= facts.paid_elsewhere_to:
+                    raise ValidationError(
+                        f"“{member.name}”的党费在转入前已交至{facts.paid_elsewhere_to.label}，{month.label}无需在本支部缴纳",
+                        field="months")
+                raise ValidationError(f"“{member.name}”尚未核定{month.year}年党费，请先进行年度核定", field="months")
+            due = MonthDue(month, state.due, paid.get((member.id, month.index), (ZERO,))[0])
+            if due.remaining <= 0:
+                raise ValidationError(f"“{member.name}”{month.label}的党费已缴清", field="months")
+            covered.append(due)
+        return covered
+
+    @staticmethod
+    def _receipt_number(session: Session, year: int, wanted: str | None) -> str:
+        existing = session.execute(select(DuesPaymentRecord.receipt_number, MemberRecord.name).join(
+            MemberRecord, MemberRecord.id == DuesPaymentRecord.member_id).where(DuesPaymentRecord.receipt_year == year)).all()
+        wanted = _clean(wanted)
+        if wanted is None:
+            return next_receipt_number(year, [n for n, _ in existing])
+        for number, name in existing:
+            if number == wanted:
+                raise ValidationError(f"{year}年的收据编号“{wanted}”已用于“{name}”的缴纳记录，请换一个编号",
+                                      field="receipt_number")
+        if len(wanted) > 30:
+            raise ValidationError("收据编号过长（最多30个字符）", field="receipt_number")
+        return wanted
+
+    def payments(self, year: int | None = None, member_id: int | None = None) -> list[PaymentDto]:
+        """Payments received in `year` (by date) or touching its months."""
+        with self.ctx.reading() as session:
+            return self._payments(session, year, member_id)
+
+    @staticmethod
+    def _payments(session: Session, year: int | None, member_id: int | None = None) -> list[PaymentDto]:
+        query = select(DuesPaymentRecord, MemberRecord.name).join(
+            MemberRecord, MemberRecord.id == DuesPaymentRecord.member_id).options(selectinload(DuesPaymentRecord.months))
+        if member_id is not None:
+            query = query.where(DuesPaymentRecord.member_id == member_id)
+        if year is not None:
+            touching = select(DuesPaymentMonthRecord.payment_id).where(
+                DuesPaymentMonthRecord.month_index.between(Month(year, 1).index, Month(year, 12).index))
+            query = query.where((func.strftime("%Y", DuesPaymentRecord.paid_on) == f"{year:04d}")
+                                | DuesPaymentRecord.id.in_(touching))
+        rows = session.execute(query.order_by(DuesPaymentRecord.paid_on, DuesPaymentRecord.id)).all()
+        return [_payment_dto(r, name) for r, name in rows]
+
+    def get_payment(self, payment_id: int) -> PaymentDto:
+        with self.ctx.reading() as session:
+            record = session.get(DuesPaymentRecord, payment_id)
+            if record is None:
+                raise NotFoundError(f"找不到编号为 {payment_id} 的缴纳记录")
+            return _payment_dto(record, session.get(MemberRecord, record.member_id).name)  # type: ignore[union-attr]
+
+    def delete_payment(self, payment_id: int, *, amendment_reason: str | None = None) -> None:
+        """Remove a payment entered by mistake (its months become unpaid again)."""
+        with self.ctx.unit_of_work(amendment_reason=amendment_reason) as session:
+            record = session.get(DuesPaymentRecord, payment_id)
+            if record is None:
+                raise NotFoundError(f"找不到编号为 {payment_id} 的缴纳记录")
+            session.delete(record)
+
+    # -- remittance (上缴) --------------------------------------------------------------------
+    def record_remittance(self, *, remitted_on: dt.date, period_from: Month, period_to: Month, amount: object,
+                          receipt_number: str, large: object = ZERO, recipient: str | None = None,
+                          note: str | None = None) -> RemittanceDto:
+        if remitted_on > self.ctx.today():
+            raise ValidationError(f"上缴日期{remitted_on.isoformat()}晚于今天", field="remitted_on")
+        if period_to < period_from:
+            raise ValidationError("所属期间的结束月份早于开始月份", field="period_to")
+        money = to_money(amount, label="上缴金额", field="amount")
+        if money <= 0:
+            raise ValidationError("上缴金额应大于0", field="amount")
+        large_money = to_money(large, label="其中大额党费", field="large")
+        if large_money > money:
+            raise ValidationError("其中大额党费不能超过上缴金额", field="large")
+        number = _clean(receipt_number)
+        if number is None:
+            raise ValidationError("请填写上级党组织开具的收据编号", field="receipt_number")
+        with self.ctx.unit_of_work() as session:
+            if session.scalar(select(DuesRemittanceRecord).where(DuesRemittanceRecord.receipt_number == number)):
+                raise ValidationError(f"上缴收据编号“{number}”已登记过", field="receipt_number")
+            recipient = _clean(recipient) or _clean(_settings_from(session).recipient)
+            record = DuesRemittanceRecord(remitted_on=remitted_on, period_from=str(period_from), period_to=str(period_to),
+                                          amount=money, large=large_money, receipt_number=number,
+                                          recipient=recipient, note=_clean(note))
+            session.add(record)
+            session.flush()
+            return _remittance_dto(record)
+
+    def remittances(self, year: int | None = None) -> list[RemittanceDto]:
+        with self.ctx.reading() as session:
+            return self._remittances(session, year)
+
+    @staticmethod
+    def _remittances(session: Session, year: int | None) -> list[RemittanceDto]:
+        query = select(DuesRemittanceRecord)
+        if year is not None:
+            query = query.where(func.strftime("%Y", DuesRemittanceRecord.remitted_on) == f"{year:04d}")
+        return [_remittance_dto(r) for r in session.scalars(query.order_by(DuesRemittanceRecord.remitted_on)).all()]
+
+    def delete_remittance(self, remittance_id: int, *, amendment_reason: str | None = None) -> None:
+        with self.ctx.unit_of_work(amendment_reason=amendment_reason) as session:
+            record = session.get(DuesRemittanceRecord, remittance_id)
+            if record is None:
+                raise NotFoundError("找不到该上缴记录")
+            session.delete(record)
+
+    def balance(self, as_of: dt.date | None = None) -> DuesBalance:
+        """What the branch has received and passed upward up to `as_of` (default today)."""
+        as_of = as_of or self.ctx.today()
+        with self.ctx.reading() as session:
+            return self._balance(session, as_of)
+
+    @staticmethod
+    def _balance(session: Session, as_of: dt.date) -> DuesBalance:
+        paid = session.execute(select(func.coalesce(func.sum(DuesPaymentRecord.amount), 0),
+                                      func.coalesce(func.sum(DuesPaymentRecord.large), 0))
+                               .where(DuesPaymentRecord.paid_on <= as_of)).one()
+        sent = session.execute(select(func.coalesce(func.sum(DuesRemittanceRecord.amount), 0),
+                                      func.coalesce(func.sum(DuesRemittanceRecord.large), 0))
+                               .where(DuesRemittanceRecord.remitted_on <= as_of)).one()
+        money = lambda v: Decimal(v).quantize(Decimal("0.01"))  # noqa: E731 - SUM keeps the Fen type (yuan)
+        return DuesBalance(money(paid[0]), money(sent[0]), money(paid[1]), money(sent[1]))
+
+    # -- the year's grid, standings, figures --------------------------------------------------
+    def year_grid(self, year: int) -> list[MemberYearRow]:
+        """Every member who belonged to the branch in some month of `year`, month by month."""
+        with self.ctx.reading() as session:
+            return self._year_rows(session, year)
+
+    def _year_rows(self, session: Session, year: int) -> list[MemberYearRow]:
+        today = self.ctx.today()
+        current = Month.of(today)
+        months = month_range(Month(year, 1), Month(year, 12))
+        dets = _Determinations(session.scalars(select(DuesDeterminationRecord)).all())
+        paid = _paid_by_month(session)
+        payments = self._payments(session, year)
+        extras: dict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO))
+        explanations: dict[int, list[str]] = defaultdict(list)
+        for p in payments:
+            if p.paid_on.year == year:
+                v, lg = extras[p.member_id]
+                extras[p.member_id] = (v + p.voluntary, lg + p.large)
+            if p.explanation and p.paid_on.year == year:
+                explanations[p.member_id].append(f"{p.paid_on:%m-%d}{p.explanation}")
+        rows = []
+        for facts in _member_facts(session):
+            member_id = facts.record.id
+            states = _month_states(facts, dets, months)
+            if all(s.due is None for s in states.values()) and not any(
+                    _in_branch(facts, m) for m in months) and member_id not in extras:
+                continue
+            cells = []
+            for month in months:
+                state = states[month]
+                got, last, who = paid.get((member_id, month.index), (ZERO, None, None))
+                cells.append(MonthCell(month.month, self._cell_state(facts, month, state, got, current), state.due,
+                                       got, last, who, state.provisional))
+            year_dets = [r for r in dets.by_member.get(member_id, []) if r.year == year]
+            first, _ = dets.in_force(member_id, Month(year, 1)) if not year_dets else (year_dets[0], False)
+            history = self._history_dues(facts, dets, paid, today)
+            past_due = [c for c in cells if c.due is not None and Month(year, c.month) < current]
+            notes = [f"自{r.from_month}月起调整为{yuan(r.amount)}元（{r.reason or '年中调整'}）" for r in year_dets if r.is_change]
+            notes += [f"生活困难，批准：{r.approval_ref}" for r in year_dets if r.approval_ref]
+            notes += [f"{t.transfer_date:%Y-%m-%d}{t.direction}" + (f"（党费交至{t.dues_paid_to}）" if t.dues_paid_to else "")
+                      for t in facts.record.transfers if t.transfer_date.year == year]
+            if any(c.provisional for c in cells if c.due is not None):
+                notes.append(f"{year}年尚未核定，暂按上年核定额")
+            notes += explanations.get(member_id, [])
+            volunteer, large = extras[member_id]
+            rows.append(MemberYearRow(
+                member_id=member_id, name=facts.record.name,
+                category=first.category if first else facts.record.category,
+                base=first.base if first else None,
+                rate_label=rate_text(Decimal(first.rate)) if first and first.rate else ("定额" if first else ""),
+                monthly=first.amount if first else None,
+                cells=tuple(cells),
+                year_due=sum((c.due for c in cells if c.due is not None), ZERO),
+                year_paid=sum((c.paid for c in cells), ZERO),
+                arrears=sum((max(c.due - c.paid, ZERO) for c in past_due), ZERO),  # type: ignore[operator]
+                paid_up_to=history.paid_up_to, consecutive_unpaid=history.consecutive_unpaid,
+                voluntary=volunteer, large=large, note="；".join(notes),
+            ))
+        return rows
+
+    @staticmethod
+    def _cell_state(facts: _MemberFacts, month: Month, state: _MonthState, got: Decimal, current: Month) -> str:
+        if state.due is None:
+            return "undetermined" if _in_branch(facts, month) and not (
+                facts.paid_elsewhere_to and month <= facts.paid_elsewhere_to) else "out"
+        if state.due == 0:
+            return "exempt"
+        if got >= state.due:
+            return "advance" if month > current else "paid"
+        if got > 0:
+            return "partial"
+        if month < current:
+            return "overdue"
+        return "due" if month == current else "future"
+
+    @staticmethod
+    def _history_dues(facts: _MemberFacts, dets: _Determinations, paid: dict, today: dt.date):  # type: ignore[no-untyped-def]
+        """The member's standing over every month since their first determination."""
+        member_id = facts.record.id
+        records = dets.by_member.get(member_id, [])
+        if not records:
+            return standing([], today)
+        first = Month(records[0].year, records[0].from_month)
+        last = max(Month.of(today) + 12, Month(records[-1].year, 12))
+        states = _month_states(facts, dets, month_range(first, last))
+        dues = [MonthDue(m, s.due, paid.get((member_id, m.index), (ZERO,))[0]) for m, s in states.items() if s.due is not None]
+        return standing(dues, today)
+
+    def standings(self) -> list[MemberStanding]:
+        """Each current member's paid-up-to month, arrears and advance as of today."""
+        today = self.ctx.today()
+        with self.ctx.reading() as session:
+            dets = _Determinations(session.scalars(select(DuesDeterminationRecord)).all())
+            paid = _paid_by_month(session)
+            result = []
+            for facts in _member_facts(session):
+                if not is_member_on(facts.changes, today):
+                    continue
+                s = self._history_dues(facts, dets, paid, today)
+                result.append(MemberStanding(facts.record.id, facts.record.name, s.paid_up_to, s.arrears,
+                                             s.arrears_months, s.advance, s.consecutive_unpaid))
+            return result
+
+    def paid_to_for_transfer(self, member_id: int) -> str | None:
+        """The "党费交至 YYYY-MM" value for a transfer-out letter (None if nothing was ever paid)."""
+        today = self.ctx.today()
+        with self.ctx.reading() as session:
+            facts = _member_facts(session, [member_id])
+            if not facts:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员")
+            dets = _Determinations(session.scalars(select(DuesDeterminationRecord)
+                                                   .where(DuesDeterminationRecord.member_id == member_id)).all())
+            s = self._history_dues(facts[0], dets, _paid_by_month(session, [member_id]), today)
+        if s.paid_up_to is None:
+            return str(facts[0].paid_elsewhere_to) if facts[0].paid_elsewhere_to else None
+        return str(s.paid_up_to)
+
+    def home_items(self) -> list[HomeItem]:
+        items = []
+        for s in self.standings():
+            if s.consecutive_unpaid >= 5:
+                items.append(HomeItem("danger", "dues", f"{s.name}已连续{s.consecutive_unpaid}个月未交纳党费（欠{yuan(s.arrears)}元）："
+                                      "连续6个月不交纳党费又无正当理由的，按自行脱党处理，请尽快谈话提醒"))
+            elif s.consecutive_unpaid >= 3:
+                items.append(HomeItem("warning", "dues", f"{s.name}已连续{s.consecutive_unpaid}个月未交纳党费（欠{yuan(s.arrears)}元），请提醒补交"))
+        year = self.ctx.today().year
+        with self.ctx.reading() as session:
+            determined = set(session.scalars(select(DuesDeterminationRecord.member_id)
+                                             .where(DuesDeterminationRecord.year == year)).all())
+            missing = [f.record.id for f in _member_facts(session)
+                       if is_member_on(f.changes, self.ctx.today()) and f.record.id not in determined]
+        if missing:
+            items.append(HomeItem("info", "dues", f"{len(missing)}名党员尚未核定{year}年党费（年度核定）"))
+        return items
+
+    def year_figures(self, year: int) -> DuesYearFigures:
+        with self.ctx.reading() as session:
+            return self._figures(session, year, self._year_rows(session, year))
+
+    def _figures(self, session: Session, year: int, rows: Sequence[MemberYearRow]) -> DuesYearFigures:
+        received = session.scalars(select(DuesPaymentRecord).where(
+            func.strftime("%Y", DuesPaymentRecord.paid_on) == f"{year:04d}")).all()
+        by_month = {m: ZERO for m in range(1, 13)}
+        for p in received:
+            by_month[p.paid_on.month] += p.amount
+        remitted = sum((r.amount for r in self._remittances(session, year)), ZERO)
+        return DuesYearFigures(
+            year=year,
+            due=sum((r.year_due for r in rows), ZERO),
+            paid=sum((r.year_paid for r in rows), ZERO),
+            arrears=sum((r.arrears for r in rows), ZERO),
+            remitted=remitted,
+            voluntary=sum((p.voluntary for p in received), ZERO),
+            large=sum((p.large for p in received), ZERO),
+            collected=sum(by_month.values(), ZERO),
+            collected_by_month=by_month,
+            members_due=sum(1 for r in rows if r.year_due > 0),
+            members_in_arrears=sum(1 for r in rows if r.arrears > 0),
+        )
+
+    def collection_by_month(self, year: int) -> dict[int, Decimal]:
+        """Everything received in each month of `year` (1..12), by payment date."""
+        return dict(self.year_figures(year).collected_by_month)
+
+    # -- the ledger ----------------------------------------------------------------------------
+    def ledger_data(self, year: int | None = None) -> DuesLedgerData:
+        today = self.ctx.today()
+        year = year or today.year
+        with self.ctx.reading() as session:
+            from desktop.storage.models import BranchRecord
+
+            branch_name = session.scalar(select(BranchRecord.name).limit(1)) or "（未设置支部名称）"
+            rows = self._year_rows(session, year)
+            remittances = self._remittances(session, year)
+            figures = self._figures(session, year, rows)
+            balance = self._balance(session, dt.date(year, 12, 31))
+            settings = _settings_from(session)
+            member_ids = [r.member_id for r in rows]
+            det_ids = session.scalars(select(DuesDeterminationRecord.id).where(
+                DuesDeterminationRecord.year == year, DuesDeterminationRecord.member_id.in_(member_ids))).all()
+            payments = self._payments(session, year)
+            line_ids = session.scalars(select(DuesPaymentMonthRecord.id).where(
+                DuesPaymentMonthRecord.payment_id.in_([p.id for p in payments]))).all()
+        records = ([("dues_determination", i) for i in det_ids] + [("dues_payment", p.id) for p in payments]
+                   + [("dues_payment_month", i) for i in line_ids] + [("dues_remittance", r.id) for r in remittances])
+        return DuesLedgerData(
+            branch_name=branch_name, year=year, printed_on=today,
+            rows=tuple(rows), remittances=tuple(remittances), figures=figures, balance=balance, settings=settings,
+            rules=rules_text(settings.farmer_amount, settings.rounding), records=tuple(sorted(records)),
+        )
+
+    def render_ledger(self, year: int | None, out: Path, *, footer_note: str = "") -> RenderedLedger:
+        """The annual dues ledger (党费收缴台账) as an A4 landscape PDF."""
+        from desktop.ledgers.dues import render_dues_ledger
+
+        data = self.ledger_data(year)
+        path = render_dues_ledger(data, Path(out), footer_note=footer_note)
+        return RenderedLedger(kind="dues", title=f"{data.year}年度党费收缴台账", path=path, year=data.year,
+                              records=data.records)
+
+    def export_xlsx(self, year: int | None, out: Path) -> Path:
+        """The same ledger as an .xlsx workbook (for the inspector comparing with bank records)."""
+        from desktop.ledgers.dues import write_dues_xlsx
+
+        return write_dues_xlsx(self.ledger_data(year), Path(out))
+
+    def render_receipt(self, payment_id: int, out: Path) -> RenderedLedger:
+        """The receipt (收据) of one payment."""
+        from desktop.ledgers.dues import render_receipt
+
+        payment = self.get_payment(payment_id)
+        with self.ctx.reading() as session:
+            from desktop.storage.models import BranchRecord
+
+            name = session.scalar(select(BranchRecord.name).limit(1)) or "（未设置支部名称）"
+        path = render_receipt(payment, name, self.ctx.today(), Path(out))
+        records = (("dues_payment", payment.id),)
+        return RenderedLedger(kind="receipt", title=f"党费收据 {payment.receipt_number}", path=path,
+                              year=payment.paid_on.year, records=records)
