@@ -34,6 +34,8 @@ from pathlib import Path
 from desktop.domain.errors import LedgerError
 
 SCHEMA_VERSION = 1  # of the records/notice JSON files inside the payload
+BRANCH_KIND = "branch-report"  # a branch's package to the district (上报)
+NOTICE_KIND = "district-notice"  # the district's package to one branch (下发)
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 SIGNATURE_NAME = "tagmanifest-sha256.txt.p7s"
 TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
@@ -143,12 +145,12 @@ def package_bytes(stem: str, files: Mapping[str, bytes]) -> bytes:
     return canonical_zip(members)
 
 
-def write_package(out_dir: Path, stem: str, files: Mapping[str, bytes]) -> Path:
-    """Write `<out_dir>/<stem>.zip` (temp name + rename); an existing file is never overwritten."""
+def write_package(out_dir: Path, stem: str, files: Mapping[str, bytes], *, target: Path | None = None) -> Path:
+    """Write `<out_dir>/<stem>.zip` (or `target`) via a temp name + rename; never overwrites."""
     import os
 
-    out_dir = Path(out_dir)
-    target = out_dir / f"{stem}.zip"
+    target = Path(target) if target is not None else Path(out_dir) / f"{stem}.zip"
+    out_dir = target.parent
     if target.exists():
         raise PackageError(f"目标文件 {target} 已存在：同步包不会被覆盖，请换一个文件夹")
     data = package_bytes(stem, files)
@@ -164,6 +166,32 @@ def write_package(out_dir: Path, stem: str, files: Mapping[str, bytes]) -> Path:
         partial.unlink(missing_ok=True)
         raise PackageError(f"无法写入 {target}：{exc.strerror or exc}（U盘已满、已拔出或没有写入权限？）") from None
     return target
+
+
+def json_bytes(document: object) -> bytes:
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode("utf-8")
+
+
+def package_info(*, kind: str, code_key: str, code: str, sequence: int, previous_hash: str | None,
+                 today: dt.date, period_start: dt.date | None = None, period_end: dt.date | None = None,
+                 extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The bag-info.txt fields every package carries (see docs/exchange-format.md)."""
+    info = {
+        "Package-Kind": kind,
+        code_key: code,
+        "Package-Sequence": str(sequence),
+        "Previous-Package-Hash": previous_hash or "none",
+        "Schema-Version": str(SCHEMA_VERSION),
+        "Bagging-Date": today.isoformat(),
+    }
+    if period_start is not None:
+        info["Period-Start"] = period_start.isoformat()
+    if period_end is not None:
+        info["Period-End"] = period_end.isoformat()
+    info.update(extra or {})
+    return info
 
 
 # -- reading -----------------------------------------------------------------------------------------

@@ -1,0 +1,286 @@
+"""The district database: certificates issued, packages received, their rows; continuity checks.
+
+Importing a package is one transaction. A package already received (same hash) changes nothing.
+Sequence rules, per branch: a number already taken by a different package is refused (going
+backwards or a replay of an older number); the previous-package hash must match the package
+received just before it (when that one is here) and the one received just after it (when a gap
+is being filled); a number beyond the next expected one is accepted and the gap reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, delete, func, select, tuple_
+
+from desktop.sync.cms import code_of, common_name, serial_hex
+from desktop.sync.district import BRANCH_KIND, CheckedPackage
+from desktop.sync.package import PackageError
+from desktop.storage.district import tables as t
+
+
+@dataclass(frozen=True)
+class ContinuityResult:
+    already_imported: bool
+    gaps: tuple[int, ...]  # missing sequence numbers before this one
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    name: str
+    code: str
+    sequence: int
+    package_hash: str
+    status: str  # "imported" | "already" | "rejected"
+    message: str
+    gaps: tuple[int, ...] = ()
+    records: int = 0
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+class DistrictStore:
+    def __init__(self, engine: Engine, attachments_dir: Path) -> None:
+        self.engine = engine
+        self.attachments_dir = attachments_dir
+
+    # -- certificates ------------------------------------------------------------------------------
+    def record_certificate(self, cert, pem: bytes, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+        code = code_of(cert) or ""
+        with self.engine.begin() as conn:
+            conn.execute(t.certificate.insert().values(
+                serial=serial_hex(cert), branch_code=code, subject=common_name(cert),
+                not_before=cert.not_valid_before_utc.date(), not_after=cert.not_valid_after_utc.date(),
+                pem=pem.decode("ascii"),
+            ))
+            exists = conn.execute(select(t.branch.c.code).where(t.branch.c.code == code)).first()
+            if exists:
+                conn.execute(t.branch.update().where(t.branch.c.code == code).values(name=common_name(cert)))
+            else:
+                conn.execute(t.branch.insert().values(code=code, name=common_name(cert), registered_on=today))
+
+    def revoke(self, serial: str, today: dt.date, reason: str) -> str:
+        serial = serial.lower().lstrip("0") or "0"
+        with self.engine.begin() as conn:
+            row = conn.execute(select(t.certificate.c.branch_code).where(t.certificate.c.serial == serial)).first()
+            if row is None:
+                from desktop.domain.errors import NotFoundError
+
+                raise NotFoundError(f"没有序列号为 {serial} 的已签发证书")
+            conn.execute(t.certificate.update().where(t.certificate.c.serial == serial)
+                         .values(revoked_on=today, revoke_reason=reason))
+            return row.branch_code
+
+    def revoked_serials(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(t.certificate.c.serial).where(t.certificate.c.revoked_on.is_not(None))).scalars())
+
+    def branches(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            return [(r.code, r.name) for r in conn.execute(select(t.branch).order_by(t.branch.c.code))]
+
+    # -- continuity --------------------------------------------------------------------------------
+    def check_continuity(self, conn: Connection, checked: CheckedPackage,
+                         pending: dict[tuple[str, int], str] | None = None) -> ContinuityResult:
+        """Raise PackageError if the package breaks its branch's chain. `pending` holds packages
+        checked earlier in the same batch (verify without importing): (code, seq) -> hash."""
+        received = {
+            r.sequence: (r.package_hash, r.previous_hash)
+            for r in conn.execute(select(t.received.c.sequence, t.received.c.package_hash, t.received.c.previous_hash)
+                                  .where(t.received.c.branch_code == checked.code))
+        }
+        for (code, seq), digest in (pending or {}).items():
+            if code == checked.code:
+                received.setdefault(seq, (digest, None))
+        mine = received.get(checked.sequence)
+        if mine is not None:
+            if mine[0] == checked.package_hash:
+                return ContinuityResult(True, ())
+            top = max(received)
+            raise PackageError(
+                f"{checked.name}：序号 {checked.sequence} 已被另一个包占用（已收到的最大序号为 {top}），"
+                "序号倒退或重复，拒收（检查：序号连续性）"
+            )
+        before = received.get(checked.sequence - 1)
+        if checked.sequence == 1 and checked.previous_hash:
+            raise PackageError(f"{checked.name}：第 1 号包不应有上一包哈希（检查：上一包哈希链接）")
+        if before is not None and before[0] != checked.previous_hash:
+            raise PackageError(
+                f"{checked.name}：上一包哈希与已收到的第 {checked.sequence - 1} 号包不符（检查：上一包哈希链接）"
+            )
+        after = received.get(checked.sequence + 1)
+        if after is not None and after[1] is not None and after[1] != checked.package_hash:
+            raise PackageError(
+                f"{checked.name}：已收到的第 {checked.sequence + 1} 号包所指的上一包不是本包（检查：上一包哈希链接）"
+            )
+        below = [s for s in received if s < checked.sequence]
+        start = max(below) + 1 if below else 1
+        gaps = tuple(range(start, checked.sequence))
+        return ContinuityResult(False, gaps)
+
+    # -- import ------------------------------------------------------------------------------------
+    def import_package(self, checked: CheckedPackage) -> ImportResult:
+        if checked.kind != BRANCH_KIND:
+            raise PackageError(f"{checked.name}：不是支部上报的同步包")
+        with self.engine.begin() as conn:
+            continuity = self.check_continuity(conn, checked)
+            if continuity.already_imported:
+                return ImportResult(checked.name, checked.code, checked.sequence, checked.package_hash, "already",
+                                    "已导入过，未作改动")
+            registered = conn.execute(select(t.branch.c.code).where(t.branch.c.code == checked.code)).first()
+            if registered is None:
+                raise PackageError(f"{checked.name}：支部代码 {checked.code} 未在本区县登记（检查：支部登记）")
+            rows, audit_rows, figures, attachments = _payload(checked)
+            package_id = conn.execute(t.received.insert().values(
+                branch_code=checked.code, sequence=checked.sequence, package_hash=checked.package_hash,
+                previous_hash=checked.previous_hash, period_start=checked.period_start,
+                period_end=checked.period_end, schema_version=checked.schema_version,
+                file_name=checked.name, size=checked.package.size, signer_serial=serial_hex(checked.signer),
+                record_count=len(rows), audit_count=len(audit_rows), received_at=_now(),
+            )).inserted_primary_key[0]
+            self._store_rows(conn, checked.code, package_id, rows)
+            if audit_rows:
+                seqs = [a["seq"] for a in audit_rows]
+                conn.execute(delete(t.audit).where(t.audit.c.branch_code == checked.code, t.audit.c.seq.in_(seqs)))
+                conn.execute(t.audit.insert(), [
+                    {"branch_code": checked.code, "seq": a["seq"], "table_name": a["table_name"],
+                     "row_id": str(a["row_id"]), "action": a["action"], "hash": a["hash"],
+                     "data": a.get("data") if isinstance(a.get("data"), str) or a.get("data") is None
+                     else json.dumps(a.get("data"), ensure_ascii=False), "package_id": package_id}
+                    for a in audit_rows
+                ])
+            for year, data in figures.items():
+                conn.execute(delete(t.figures).where(t.figures.c.branch_code == checked.code, t.figures.c.year == year))
+                conn.execute(t.figures.insert().values(branch_code=checked.code, year=year, package_id=package_id,
+                                                       data=json.dumps(data, ensure_ascii=False)))
+            self._store_attachments(conn, package_id, attachments)
+        message = "已导入"
+        if continuity.gaps:
+            message += f"；缺少第 {_ranges(continuity.gaps)} 号包（序号有缺口）"
+        return ImportResult(checked.name, checked.code, checked.sequence, checked.package_hash, "imported",
+                            message, continuity.gaps, len(rows))
+
+    def _store_rows(self, conn: Connection, code: str, package_id: int, rows: list[tuple[str, str, str]]) -> None:
+        if not rows:
+            return
+        keys = [(table, row_id) for table, row_id, _ in rows]
+        for chunk in range(0, len(keys), 400):
+            part = keys[chunk:chunk + 400]
+            conn.execute(delete(t.branch_row).where(
+                t.branch_row.c.branch_code == code,
+                tuple_(t.branch_row.c.table_name, t.branch_row.c.row_id).in_(part),
+            ))
+        conn.execute(t.branch_row.insert(), [
+            {"branch_code": code, "table_name": table, "row_id": row_id, "data": data, "package_id": package_id}
+            for table, row_id, data in rows
+        ])
+
+    def _store_attachments(self, conn: Connection, package_id: int, attachments: dict[str, bytes]) -> None:
+        if not attachments:
+            return
+        known = set(conn.execute(select(t.attachment.c.sha256).where(t.attachment.c.sha256.in_(list(attachments)))).scalars())
+        for digest, data in attachments.items():
+            if digest in known:
+                continue
+            target = self.attachments_dir / digest[:2] / digest
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(target.name + ".partial")
+                partial.write_bytes(data)
+                os.replace(partial, target)
+            conn.execute(t.attachment.insert().values(sha256=digest, size=len(data), package_id=package_id))
+
+    # -- queries -----------------------------------------------------------------------------------
+    def last_packages(self) -> dict[str, tuple[int, dt.datetime, dt.date | None]]:
+        """Per branch code: (highest sequence, when received, period end)."""
+        with self.engine.connect() as conn:
+            latest = (select(t.received.c.branch_code, func.max(t.received.c.sequence).label("seq"))
+                      .group_by(t.received.c.branch_code).subquery())
+            rows = conn.execute(
+                select(t.received.c.branch_code, t.received.c.sequence, t.received.c.received_at, t.received.c.period_end)
+                .join(latest, (latest.c.branch_code == t.received.c.branch_code) & (latest.c.seq == t.received.c.sequence))
+            )
+            return {r.branch_code: (r.sequence, r.received_at, r.period_end) for r in rows}
+
+    def received_sequences(self, code: str) -> list[int]:
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(t.received.c.sequence).where(t.received.c.branch_code == code)).scalars())
+
+    def rows_of(self, code: str, table_name: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            data = conn.execute(select(t.branch_row.c.data).where(
+                t.branch_row.c.branch_code == code, t.branch_row.c.table_name == table_name)).scalars()
+            return [json.loads(d) for d in data]
+
+    def figures_of(self, code: str, year: int) -> dict | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(select(t.figures.c.data).where(
+                t.figures.c.branch_code == code, t.figures.c.year == year)).scalar()
+            return json.loads(data) if data else None
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                "packages": conn.execute(select(func.count()).select_from(t.received)).scalar() or 0,
+                "rows": conn.execute(select(func.count()).select_from(t.branch_row)).scalar() or 0,
+                "audit": conn.execute(select(func.count()).select_from(t.audit)).scalar() or 0,
+                "figures": conn.execute(select(func.count()).select_from(t.figures)).scalar() or 0,
+                "attachments": conn.execute(select(func.count()).select_from(t.attachment)).scalar() or 0,
+            }
+
+    def next_notice_sequence(self, code: str) -> tuple[int, str | None]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.notice.c.sequence, t.notice.c.package_hash)
+                               .where(t.notice.c.branch_code == code).order_by(t.notice.c.sequence.desc()).limit(1)).first()
+            return (row.sequence + 1, row.package_hash) if row else (1, None)
+
+    def record_notice(self, code: str, sequence: int, package_hash: str, file_name: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.notice.insert().values(branch_code=code, sequence=sequence, package_hash=package_hash,
+                                                  file_name=file_name, created_at=_now()))
+
+
+def _payload(checked: CheckedPackage) -> tuple[list[tuple[str, str, str]], list[dict], dict[int, dict], dict[str, bytes]]:
+    rows: list[tuple[str, str, str]] = []
+    attachments: dict[str, bytes] = {}
+    for member, data in checked.package.payload.items():
+        if member.startswith("data/records/") and member.endswith(".json"):
+            document = checked.json(member)
+            table = document.get("table")
+            if not isinstance(table, str) or not isinstance(document.get("rows"), list):
+                raise PackageError(f"{checked.name}：{member} 缺少 table/rows（检查：记录文件格式）")
+            key = document.get("key") or "id"
+            for row in document["rows"]:
+                if not isinstance(row, dict) or key not in row:
+                    raise PackageError(f"{checked.name}：{member} 有一行缺少主键 {key}（检查：记录文件格式）")
+                rows.append((table, str(row[key]), json.dumps(row, ensure_ascii=False, sort_keys=True)))
+        elif member.startswith("data/attachments/"):
+            digest = member.rsplit("/", 1)[1]
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise PackageError(f"{checked.name}：附件 {member} 的内容与其文件名（SHA-256）不符")
+            attachments[digest] = data
+    audit_doc = checked.json("data/audit/entries.json")
+    audit_rows = audit_doc.get("entries", []) if audit_doc else []
+    for entry in audit_rows:
+        if not isinstance(entry, dict) or not {"seq", "table_name", "row_id", "action", "hash"} <= set(entry):
+            raise PackageError(f"{checked.name}：data/audit/entries.json 有一条审计记录缺少字段（检查：审计文件格式）")
+    figures_doc = checked.json("data/figures.json")
+    figures: dict[int, dict] = {}
+    for item in figures_doc.get("years", []) if figures_doc else []:
+        if isinstance(item, dict) and isinstance(item.get("year"), int):
+            figures[item["year"]] = item
+    return rows, audit_rows, figures, attachments
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return f"{numbers[0]}–{numbers[-1]}"
