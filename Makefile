@@ -57,8 +57,27 @@ test: deps lint
 bench: deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
-screenshots: deps apt-x11
-	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) -m desktop.tools.screenshots docs/images
-
 clean:
 	rm -rf $(VENV) build dist
+
+# ---- packaging (issue 8): see packaging/ and packaging/windows-build.md
+BUNDLE := dist/branch-ledger
+
+# The Linux one-folder bundle (PyInstaller), the portable .tar.gz and the UOS/Kylin .deb, in dist/.
+dist: deps
+	$(PY) -m pip install -q -c requirements.lock -e '.[dist]'
+	rm -rf $(BUNDLE)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/branch-ledger.spec
+	$(PY) packaging/build_linux.py --bundle $(BUNDLE) --out dist
+	@du -sh $(BUNDLE)
+
+# Runs the BUILT program headless (not the source): demo, ledgers, signing, verify, the window;
+# fails naming any resource, font, migration or plugin missing from the bundle.
+dist-check: deps
+	@test -x $(BUNDLE)/branch-ledger || $(MAKE) --no-print-directory dist
+	$(PY) packaging/dist_check.py --bundle $(BUNDLE)
+
+# Screenshots for docs/用户手册.md: the real window under Xvfb on the demo data.
+screenshots: deps apt-x11
+	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) packaging/screenshots.py docs/images
