@@ -33,20 +33,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_window(args.data_dir, demo=args.demo)
 
 
-def run_window(data_dir: str | None, *, demo: bool = False) -> int:
-    from PySide6.QtCore import QTimer
+def make_application():  # type: ignore[no-untyped-def]
+    """The QApplication, with the HiDPI rounding policy set before it exists (125%/150% Windows
+    scaling must not be rounded to 100%/200%) and the bundled CJK font registered."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from desktop import APP_DISPLAY_NAME
     from desktop.ui.fonts import install_app_font
-    from desktop.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_DISPLAY_NAME)
     install_app_font(app)
+    return app
+
+
+def run_window(data_dir: str | None, *, demo: bool = False) -> int:
+    from PySide6.QtCore import QTimer
+
+    from desktop.ui.main_window import MainWindow
+
+    app = make_application()
     window = MainWindow()
+    if os.environ.get("BRANCH_LEDGER_EXIT_ON_PAINT"):  # bench/startup.py: time to the first paint
+        window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
+        window.show()
+        return app.exec()
+    opened = []
+
+    def open_once() -> None:
+        if not opened:
+            opened.append(True)
+            open_into_window(window, data_dir, demo=demo)
+
+    # Open the folder only after the first paint (the database layer is imported there); the
+    # timer covers a window that is never painted (started minimized).
+    window.first_painted.connect(lambda: QTimer.singleShot(0, open_once))
+    QTimer.singleShot(1000, open_once)
     window.show()
-    QTimer.singleShot(0, lambda: open_into_window(window, data_dir, demo=demo))
     return app.exec()
 
 

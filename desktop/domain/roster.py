@@ -161,3 +161,24 @@ def member_problems(fields: MemberFields, today: dt.date) -> list[tuple[str, str
     if fields.phone and not fields.phone.replace("-", "").replace(" ", "").isdigit():
         problems.append(("phone", f"手机号码“{fields.phone}”含有非数字字符"))
     return problems
+
+
+def roster_reminders(members: Iterable[MemberFields], today: dt.date) -> list[tuple[str, str]]:
+    """(level, text) reminders from the roster: a probation (预备期, one year from joining) that ends
+    within a month or has ended (转正 is discussed at its end), and lost contact (失联) for six
+    months or more, after which membership is suspended (停止党籍)."""
+    from desktop.domain.dates import add_months
+
+    reminders: list[tuple[str, str]] = []
+    for m in members:
+        if m.status != "正常":
+            continue
+        if m.stage == "预备党员" and m.joined_on and not m.probation_extension:
+            ends = add_months(m.joined_on, 12)
+            if ends <= today:
+                reminders.append(("danger", f"{m.name}的预备期已于{ends.isoformat()}届满，应及时召开支部党员大会讨论转正"))
+            elif ends <= add_months(today, 1):
+                reminders.append(("warning", f"{m.name}的预备期将于{ends.isoformat()}届满，请准备讨论转正"))
+        if m.is_lost_contact and m.lost_contact_since and add_months(m.lost_contact_since, 6) <= today:
+            reminders.append(("warning", f"{m.name}自{m.lost_contact_since.isoformat()}失联已满6个月，应按规定停止其党籍"))
+    return reminders

@@ -38,3 +38,23 @@ class MaintenanceService:
 
             problems.extend(AuditService(self.ctx).verify())
         return CheckReport(tuple(problems))
+
+
+def restore_folder(data_dir: Path, backup_file: Path) -> Path | None:
+    """Replace the data folder's database by `backup_file` while no context has it open.
+
+    The folder is locked for the duration (a second app cannot slip in), the backup is checked
+    first (damaged or from a newer version: refused, nothing touched), and the current file is
+    kept aside in backups/. Returns where the current file was kept. The caller reopens the folder
+    (which upgrades an older backup in the usual way)."""
+    from desktop.storage import migrate
+    from desktop.storage.datadir import FolderLock, resolve_data_dir
+
+    folder = resolve_data_dir(data_dir)
+    if not backup.is_healthy(backup_file):
+        from desktop.domain.errors import LedgerError
+
+        raise LedgerError(f"备份文件 {backup_file.name} 已损坏，不能用于恢复。当前数据未被改动。")
+    migrate.needs_upgrade(backup_file)  # NewerSchemaError for a backup written by a newer version
+    with FolderLock(folder):
+        return backup.restore_backup(backup_file, folder.database, folder.backups)

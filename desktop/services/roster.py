@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, fields as dc_fields, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -12,6 +13,7 @@ from desktop.domain.errors import NotFoundError, ValidationError
 from desktop.domain.idnumber import mask, normalize
 from desktop.domain.roster import (
     ATTRIBUTE_LABELS,
+    roster_reminders,
     MEMBER_STAGES,
     Change,
     MemberFields,
@@ -167,6 +169,13 @@ def apply_changes(session: Session, record: MemberRecord, data: MemberFields, *,
 class RosterService:
     def __init__(self, ctx: LedgerContext) -> None:
         self.ctx = ctx
+
+    # -- home page ------------------------------------------------------------------------------
+    def home_items(self) -> list[Any]:
+        """Probation ending (讨论转正) and long lost contact (停止党籍) on the home page."""
+        from desktop.services.bundle import HomeItem
+
+        return [HomeItem(level, "roster", text) for level, text in roster_reminders(self.list_members(), self.ctx.today())]
 
     # -- members ----------------------------------------------------------------------------
     def list_members(self) -> list[MemberDto]:

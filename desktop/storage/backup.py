@@ -104,26 +104,41 @@ def newest_good_backup(backups_dir: Path) -> BackupInfo | None:
 
 
 def restore_backup(backup: Path, db_path: Path, backups_dir: Path) -> Path | None:
-    """Replace the live file with `backup`. The current file is first kept aside (even if damaged,
-    as a raw copy), stale -wal/-shm side files are removed, and the copy is made with the backup API."""
+    """Replace the live file with `backup`; returns where the current file was kept.
+
+    A sound current file is first backed up with the backup API (reason "before_restore", so it is
+    listed and can be restored in turn); a damaged one is moved aside raw as `.damaged`. Stale
+    -wal/-shm side files are removed, and the copy is made with the backup API to a temp name."""
     if not is_healthy(backup):
         raise LedgerError(f"备份文件 {backup.name} 本身已损坏，不能用于恢复")
     kept = None
     if db_path.exists():
-        backups_dir.mkdir(parents=True, exist_ok=True)
-        kept = backups_dir / f"{PREFIX}{_stamp(dt.datetime.now())}-before_restore.damaged"
-        os.replace(db_path, kept)
+        if is_healthy(db_path):
+            kept = backup_database(db_path, backups_dir, reason="before_restore")
+        else:
+            backups_dir.mkdir(parents=True, exist_ok=True)
+            kept = backups_dir / f"{PREFIX}{_stamp(dt.datetime.now())}-before_restore.damaged"
+        partial_old = db_path.with_suffix(".replaced")
+        os.replace(db_path, partial_old)
+        if kept.suffix == ".damaged":
+            os.replace(partial_old, kept)
+        else:
+            partial_old.unlink()
     for side in ("-wal", "-shm"):
         Path(str(db_path) + side).unlink(missing_ok=True)
     partial = db_path.with_suffix(".restoring")
-    source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(partial)
+        source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
-    os.replace(partial, db_path)
+            source.close()
+        os.replace(partial, db_path)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(f"恢复失败：{exc}。原数据文件已保存在 {kept}。") from exc
     return kept
