@@ -299,7 +299,7 @@ def is_overdue(item: ItemFields, today: dt.date) -> bool:
 # The report is stored as Markdown (what QTextEdit reads and writes). A figure block is a link
 # [display](figure:KEY?v=VALUE_WHEN_INSERTED): a reference to the figure, shown with its current
 # value; when that differs from the value at insertion the block is shown as changed.
-_FIGURE_LINK = re.compile(r"\[([^\]\n]*)\]\(<?figure:([\w.\u4e00-\u9fff%-]+)\?v=([^)>\s]*)>?\)")
+_FIGURE_LINK = re.compile(r"\[([^\]\n]*)\]\(<?figure:([\w.\u4e00-\u9fff%-]+)\?v=([^)>\s]*)>?(?:\s+\"[^\"\n]*\")?\)")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+"""Monthly charts (QtCharts from PySide6-Addons): attendance rate and dues collected by month.
+
+They draw the very figures the tables show (`YearFigures.attendance_by_month` and
+`.collection_by_month`). Without QtCharts, or without data, there is no chart and nothing breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+if TYPE_CHECKING:
+    from desktop.domain.annual import YearFigures
+    from desktop.services.bundle import Services
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+def charts_available() -> bool:
+    try:
+        import PySide6.QtCharts  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def monthly_bar_chart(title: str, values: Mapping[int, Decimal], unit: str, *, maximum: float | None = None,
+                      parent: QWidget | None = None) -> QWidget | None:
+    """A 12-month bar chart of `values` (month → value); None when QtCharts is missing."""
+    try:
+        from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+    except ImportError:
+        return None
+    bars = QBarSet(f"{title}（{unit}）")
+    numbers = [float(values.get(month, 0)) for month in range(1, 13)]
+    for number in numbers:
+        bars.append(number)
+    series = QBarSeries()
+    series.append(bars)
+    series.setLabelsVisible(True)
+    series.setLabelsFormat("@value")
+    chart = QChart()
+    chart.addSeries(series)
+    chart.setTitle(title)
+    chart.legend().setVisible(False)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    x_axis = QBarCategoryAxis()
+    x_axis.append(MONTHS)
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x_axis)
+    y_axis = QValueAxis()
+    top = maximum if maximum is not None else max(numbers + [1.0]) * 1.15
+    y_axis.setRange(0, top)
+    y_axis.setLabelFormat("%.0f")
+    y_axis.setTitleText(unit)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(y_axis)
+    view = QChartView(chart, parent)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(220)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    view.setObjectName(title)
+    view.chart_values = dict(values)  # type: ignore[attr-defined] - what is drawn, for tests and tooltips
+    return view
+
+
+class YearCharts(QWidget):
+    """Attendance by month and dues collection by month of one year, side by side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.charts: list[QWidget] = []
+
+    def set_figures(self, figures: YearFigures) -> None:
+        while self._layout.count():
+            widget = self._layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.charts = []
+        for title, values, unit, maximum, area in (
+            (f"{figures.year}年各月参会率", figures.attendance_by_month, "%", 100.0, "组织生活"),
+            (f"{figures.year}年各月党费收缴", figures.collection_by_month, "元", None, "党费"),
+        ):
+            chart = monthly_bar_chart(title, values, unit, maximum=maximum, parent=self) if values else None
+            if chart is None:
+                reason = ("暂无数据（组织生活/党费模块未提供）" if area in figures.missing_sources
+                          else "暂无数据" if charts_available() else "图表组件（QtCharts）不可用")
+                label = QLabel(f"{title}：{reason}")
+                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self._layout.addWidget(label, 1)
+            else:
+                self.charts.append(chart)
+                self._layout.addWidget(chart, 1)
+
+
+def make_home_charts(services: Services, parent: QWidget | None = None) -> QWidget | None:
+    """The home page's charts for the current year; None when QtCharts or the data is missing."""
+    if not charts_available():
+        return None
+    try:
+        figures = services.annual.figures(services.ctx.today().year)
+    except Exception:  # noqa: BLE001 - the home page must open whatever an area does
+        return None
+    if not figures.attendance_by_month and not figures.collection_by_month:
+        return None
+    widget = YearCharts(parent)
+    widget.set_figures(figures)
+    return widget
