@@ -143,6 +143,11 @@ def _evaluation_dto(record: AnnualEvaluationRecord) -> EvaluationDto:
                          tuple(lines), record.upper_grade, record.upper_comments)
 
 
+def _unmeasured(figures: Sequence[Figure]) -> list[Figure]:
+    """The same figures without values: an area with no records that year measured nothing (暂无数据, not 0)."""
+    return [Figure(f.key, f.group, f.label, None, f.unit, f.columns) for f in figures]
+
+
 def _guarded_source(area: str, compute: Any) -> Any:
     """Another area's figures; a failure there leaves that part 暂无数据 instead of breaking 述职."""
     try:
@@ -212,7 +217,42 @@ def meeting_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, De
 
 def dues_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:
     """党费 figures from `DuesService.year_figures`; (figures, collection by month, any records)."""
-    return None
+    f = service.year_figures(year)
+    grid = [r for r in service.year_grid(year) if r.year_due or r.year_paid]
+    received = [p for p in service.payments(year) if p.paid_on.year == year]
+    remittances = service.remittances(year)
+    group = "党费"
+    member_cols = ("姓名", "全年应缴", "全年实缴", "欠缴")
+
+    def member_row(r: Any) -> FigureRow:
+        return FigureRow((r.name, f"{r.year_due:,.2f}", f"{r.year_paid:,.2f}", f"{r.arrears:,.2f}"), ("member", r.member_id))
+
+    def payment_row(p: Any) -> FigureRow:
+        return FigureRow((p.member_name, p.paid_on.isoformat(), f"{p.amount:,.2f}", p.months_label, p.receipt_number),
+                         ("dues_payment", p.id))
+
+    pay_cols = ("姓名", "缴纳日期", "金额（元）", "所缴月份", "收据号")
+    members = tuple(member_row(r) for r in grid)
+    owing = tuple(member_row(r) for r in grid if r.arrears > 0)
+    out = [
+        Figure("dues.due", group, "全年应缴党费", f.due, "元", member_cols, members),
+        Figure("dues.paid", group, "全年实缴党费（计入本年各月）", f.paid, "元", member_cols, members),
+        Figure("dues.paid_rate", group, "党费收缴率（实缴/应缴）", f.paid_rate, "%", member_cols, members),
+        Figure("dues.arrears", group, "欠缴党费", f.arrears, "元", member_cols, owing),
+        Figure("dues.members_in_arrears", group, "欠缴党员", f.members_in_arrears, "名", member_cols, owing),
+        Figure("dues.collected", group, "全年收到党费（按缴纳日期）", f.collected, "元", pay_cols,
+               tuple(payment_row(p) for p in received)),
+        Figure("dues.remitted", group, "全年上缴党费", f.remitted, "元", ("上缴日期", "所属期间", "金额（元）", "收据号"),
+               tuple(FigureRow((r.remitted_on.isoformat(), r.period_label, f"{r.amount:,.2f}", r.receipt_number),
+                               ("dues_remittance", r.id)) for r in remittances)),
+        Figure("dues.voluntary", group, "自愿多交党费", f.voluntary, "元", pay_cols,
+               tuple(payment_row(p) for p in received if p.voluntary)),
+        Figure("dues.large", group, "大额党费（全额上缴中央）", f.large, "元", pay_cols,
+               tuple(payment_row(p) for p in received if p.large)),
+    ]
+    any_records = bool(f.due or f.collected or f.remitted or grid)
+    by_month = {m: Decimal(v) for m, v in f.collected_by_month.items()} if any_records else {}
+    return out, by_month, any_records
 
 
 def life_meetings(service: Any, year: int) -> list[tuple[int, str]]:
@@ -256,18 +296,18 @@ class AnnualReportService:
         if meetings is None:
             missing.append("组织生活")
         else:
-            figures += meetings[0]
+            figures += meetings[0] if meetings[2] else _unmeasured(meetings[0])
             attendance = meetings[1]
             has_records = has_records or meetings[2]
         dues = self._dues_figures(year)
         if dues is None:
             missing.append("党费")
         else:
-            figures += dues[0]
+            figures += dues[0] if dues[2] else _unmeasured(dues[0])
             collection = dues[1]
             has_records = has_records or dues[2]
         if not has_records:
-            figures = [Figure(f.key, f.group, f.label, None, f.unit, f.columns) for f in figures]
+            figures = _unmeasured(figures)
         return YearFigures(
             year=year, period_start=start, period_end=end,
             computed_at=dt.datetime.now().replace(microsecond=0), figures=tuple(figures),
