@@ -54,3 +54,36 @@ def branch_warnings(
         elif add_months(today, 2) >= end:
             warnings.append(BranchWarning("warning", f"支部委员会任期将于{end.isoformat()}届满，请提前向上级党组织请示换届"))
     return warnings
+
+
+MIN_TERM_YEARS, MAX_TERM_YEARS = 3, 5  # 党章: a branch committee serves 3 to 5 years
+
+
+def committee_problems(seats: list[tuple[int | None, str]], years: int, elected_on: dt.date | None,
+                       today: dt.date) -> list[tuple[str, str]]:
+    """What is wrong with a committee term as entered: (field, Chinese message); empty when valid.
+    `seats` are (member id or None when not chosen, post)."""
+    problems: list[tuple[str, str]] = []
+    if elected_on is None:
+        problems.append(("elected_on", "请填写选举日期"))
+    elif elected_on > today:
+        problems.append(("elected_on", f"选举日期{elected_on.isoformat()}晚于今天"))
+    if not MIN_TERM_YEARS <= years <= MAX_TERM_YEARS:
+        problems.append(("years", f"任期应为{MIN_TERM_YEARS}至{MAX_TERM_YEARS}年（党章规定），而不是{years}年"))
+    if not seats:
+        problems.append(("seats", "请至少登记书记"))
+        return problems
+    for row, (member_id, post) in enumerate(seats, start=1):
+        if member_id is None:
+            problems.append(("seats", f"第{row}行没有选择党员"))
+        if not post.strip():
+            problems.append(("seats", f"第{row}行没有填写职务"))
+    chosen = [m for m, _ in seats if m is not None]
+    if len(chosen) != len(set(chosen)):
+        problems.append(("seats", "同一名党员在委员会中登记了两次"))
+    posts = [p for _, p in seats]
+    if posts.count("书记") != 1:
+        problems.append(("seats", "支部须有且只有一名书记" if posts.count("书记") == 0 else "书记只能有一名"))
+    if len(seats) > 7:
+        problems.append(("seats", f"支部委员会{len(seats)}人，一般不超过7人"))
+    return problems

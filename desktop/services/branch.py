@@ -7,8 +7,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from desktop.domain.branch import DEFAULT_TERM_YEARS, ORG_TYPES, BranchWarning, branch_warnings, term_end
-from desktop.domain.errors import ValidationError
+from desktop.domain.branch import (
+    DEFAULT_TERM_YEARS,
+    ORG_TYPES,
+    BranchWarning,
+    branch_warnings,
+    committee_problems,
+    term_end,
+)
+from desktop.domain.errors import NotFoundError, ValidationError
 from desktop.services.context import LedgerContext
 from desktop.storage.models import (
     BranchRecord,
@@ -18,6 +25,9 @@ from desktop.storage.models import (
     MemberRecord,
     SettingRecord,
 )
+
+
+TERM_YEARS_SETTING = "branch.committee_term_years"
 
 
 @dataclass(frozen=True)
@@ -112,21 +122,46 @@ class BranchService:
             seats = tuple(CommitteeSeat(s.member_id, names.get(s.member_id, "?"), s.post) for s in record.members)
             return CommitteeTerm(record.id, record.elected_on, record.years, seats)
 
-    def elect_committee(self, elected_on: dt.date, seats: list[tuple[int, str]], years: int = DEFAULT_TERM_YEARS) -> CommitteeTerm:
+    def default_term_years(self) -> int:
+        """[setting] branch.committee_term_years: the usual term (3 years), used for a new term."""
+        try:
+            return int(self.setting(TERM_YEARS_SETTING, str(DEFAULT_TERM_YEARS)))
+        except ValueError:
+            return DEFAULT_TERM_YEARS
+
+    def elect_committee(self, elected_on: dt.date, seats: list[tuple[int, str]], years: int | None = None) -> CommitteeTerm:
         """Record a new term (换届选举结果): the previous term stays in the history."""
-        if not seats:
-            raise ValidationError("请至少填写书记", field="seats")
-        if not any(post == "书记" for _, post in seats):
-            raise ValidationError("支部须有书记", field="seats")
-        if not 1 <= years <= 5:
-            raise ValidationError("任期应为1至5年（党章规定支部委员会每届3至5年）", field="years")
-        if elected_on > self.ctx.today():
-            raise ValidationError("选举日期不能晚于今天", field="elected_on")
+        years = self.default_term_years() if years is None else years
+        self._check_term(elected_on, seats, years)
         with self.ctx.unit_of_work() as session:
             term = CommitteeTermRecord(elected_on=elected_on, years=years)
             term.members = [CommitteeMemberRecord(member_id=m, post=p, position=i) for i, (m, p) in enumerate(seats)]
             session.add(term)
         return self.current_term()  # type: ignore[return-value]
+
+    def update_term(self, term_id: int, elected_on: dt.date, seats: list[tuple[int, str]], years: int,
+                    *, amendment_reason: str | None = None) -> CommitteeTerm:
+        """Correct the current term as entered (a by-election, a typo); not a new term."""
+        self._check_term(elected_on, seats, years)
+        with self.ctx.unit_of_work(amendment_reason=amendment_reason) as session:
+            term = session.get(CommitteeTermRecord, term_id)
+            if term is None:
+                raise NotFoundError("找不到这一届支部委员会")
+            term.elected_on = elected_on
+            term.years = years
+            term.members = [CommitteeMemberRecord(member_id=m, post=p, position=i) for i, (m, p) in enumerate(seats)]
+        return self.current_term()  # type: ignore[return-value]
+
+    def _check_term(self, elected_on: dt.date, seats: list[tuple[int, str]], years: int) -> None:
+        problems = committee_problems(list(seats), years, elected_on, self.ctx.today())
+        if problems:
+            field_name, message = problems[0]
+            raise ValidationError(message, field=field_name)
+        with self.ctx.reading() as session:
+            known = set(session.scalars(select(MemberRecord.id).where(MemberRecord.id.in_([m for m, _ in seats]))))
+        missing = [m for m, _ in seats if m not in known]
+        if missing:
+            raise NotFoundError(f"找不到编号为 {missing[0]} 的党员")
 
     def warnings(self) -> list[BranchWarning]:
         today = self.ctx.today()
