@@ -235,3 +235,66 @@ def test_member_grades_only_for_members_of_that_year(services) -> None:  # type:
     applicant = next(m for m in services.roster.list_members() if m.stage == "入党申请人")
     with pytest.raises(ValidationError, match="不是本支部党员"):
         annual.set_member_grade(YEAR, applicant.id, "合格")
+
+
+def test_meeting_figures_equal_direct_counts_including_late_entries(demo_copy) -> None:  # type: ignore[no-untyped-def]
+    figures = demo_copy.annual.figures(2026)
+    assert "组织生活" not in figures.missing_sources
+    conn = sqlite3.connect(demo_copy.ctx.folder.database)
+    try:
+        def one(sql: str) -> int:
+            return conn.execute(sql + " AND held_on BETWEEN '2026-01-01' AND '2026-12-31'").fetchone()[0]
+
+        held = one("SELECT count(*) FROM meeting WHERE status='held'")
+        late = one("SELECT count(*) FROM meeting WHERE status='held' AND late_entry=1")
+        theme = one("SELECT count(*) FROM meeting WHERE status='held' AND kinds LIKE '%主题党日%'")
+        committee = one("SELECT count(*) FROM meeting WHERE status='held' AND kinds LIKE '%支部委员会%'")
+        present, expected = conn.execute(
+            "SELECT sum(a.status IN ('出席','迟到')), count(*) FROM meeting_attendance a JOIN meeting m ON m.id=a.meeting_id "
+            "WHERE m.status='held' AND m.held_on BETWEEN '2026-01-01' AND '2026-12-31'").fetchone()
+    finally:
+        conn.close()
+    assert late >= 1  # the demo has a meeting entered late (补记)
+    assert figures.get("meetings.held").value == held
+    assert figures.get("meetings.late").value == late
+    assert len(figures.get("meetings.late").rows) == late
+    assert figures.get("meetings.theme_days").value == theme
+    assert figures.get("meetings.type.支部委员会").value == committee
+    from decimal import ROUND_HALF_UP, Decimal
+
+    rate = (Decimal(present) * 100 / Decimal(expected)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert abs(figures.get("meetings.attendance_avg").value - rate) <= Decimal("0.1")
+    assert set(figures.attendance_by_month) <= set(range(1, 13)) and figures.attendance_by_month
+
+
+def test_a_payment_covering_two_years_counts_by_month_and_by_date(services) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from desktop.domain.dues import Month
+
+    ids = build_year(services)
+    dues = services.dues
+    member = ids["old3"]
+    for year in (2025, 2026):
+        dues.determine(member, year, category="在职", base=Decimal("6000"), determined_by="组织委员",
+                       determined_on=D(year, 1, 2))
+    payment = dues.record_payment(member, paid_on=D(2026, 1, 8), months=[Month(2025, 12), Month(2026, 1)],
+                                  amount=Decimal("180.00"), method="现金", collector="组织委员")
+    conn = sqlite3.connect(services.ctx.folder.database)
+    try:
+        def money(sql: str) -> Decimal:
+            return (Decimal(conn.execute(sql).fetchone()[0] or 0) / 100).quantize(Decimal("0.01"))
+
+        applied_2025 = money(f"SELECT sum(applied) FROM dues_payment_month WHERE month_index BETWEEN {2025 * 12} AND {2025 * 12 + 11}")
+        applied_2026 = money(f"SELECT sum(applied) FROM dues_payment_month WHERE month_index BETWEEN {2026 * 12} AND {2026 * 12 + 11}")
+        received_2026 = money("SELECT sum(amount) FROM dues_payment WHERE paid_on BETWEEN '2026-01-01' AND '2026-12-31'")
+    finally:
+        conn.close()
+    assert applied_2025 == Decimal("90.00") and applied_2026 == Decimal("90.00")
+    last, this = services.annual.figures(2025), services.annual.figures(2026)
+    assert last.get("dues.paid").value == applied_2025  # Dec 2025 counts in 2025's dues ...
+    assert this.get("dues.paid").value == applied_2026
+    assert last.get("dues.collected").value == Decimal("0.00")  # ... the money arrived in 2026
+    assert this.get("dues.collected").value == received_2026 == payment.amount
+    assert this.collection_by_month[1] == Decimal("180.00")
+    assert [r.ref for r in this.get("dues.collected").rows] == [("dues_payment", payment.id)]
