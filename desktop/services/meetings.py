@@ -487,6 +487,8 @@ class MeetingService:
         if not agenda:
             raise ValidationError("请至少填写一项议程（议题）", field="agenda")
         speeches = check_speeches(data.speeches)
+        with self.ctx.reading() as session:
+            self._check_group(session, data.party_group_id if "党小组会" in kinds else None, data.held_on)
         expected = self.expected_attendees(kinds, data.party_group_id, data.held_on)
         if not expected:
             raise ValidationError(f"{data.held_on.isoformat()} 本次会议没有应到人员：请检查花名册或党小组", field="attendance")
