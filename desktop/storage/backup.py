@@ -122,6 +122,10 @@ def restore_backup(backup: Path, db_path: Path, backups_dir: Path) -> Path | Non
         os.replace(db_path, partial_old)
         if kept.suffix == ".damaged":
             os.replace(partial_old, kept)
+            for side in ("-wal", "-shm"):  # a damaged file's journal may hold what it lacks: keep it too
+                stale = Path(str(db_path) + side)
+                if stale.exists():
+                    os.replace(stale, Path(str(kept) + side))
         else:
             partial_old.unlink()
     for side in ("-wal", "-shm"):
