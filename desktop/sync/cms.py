@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric import padding as rsa_padding
@@ -88,32 +88,70 @@ def verify_detached(signature: bytes, content: bytes, trust_roots: Iterable[x509
         sid = signer_info["sid"]
     except Exception as exc:  # noqa: BLE001 - any parse failure is a broken signature file
         raise SignatureError(f"{what} 无法解析（签名文件损坏或不是 CMS 签名）：{exc}") from None
+    _check_strict_form(info, signature, what)
     if digest_algorithm != "sha256":
         raise SignatureError(f"{what} 使用了不接受的摘要算法 {digest_algorithm}（应为 SHA-256）")
+    try:
+        return _verify_parsed(certificates, sid, signed_attrs, signer_info, content, trust_roots,
+                              today=today, revoked_serials=revoked_serials, what=what)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # a damaged certificate parses lazily
+        raise SignatureError(f"{what} 中的证书或签名数据已损坏：{exc}") from None
+
+
+def _verify_parsed(certificates: list[x509.Certificate], sid: object, signed_attrs: object, signer_info: object,
+                   content: bytes, trust_roots: Iterable[x509.Certificate], *, today: dt.date,
+                   revoked_serials: Iterable[str], what: str) -> x509.Certificate:
     signer_cert = _find_signer(certificates, sid)
     if signer_cert is None:
         raise SignatureError(f"{what} 中没有签名者的证书")
     if not signed_attrs:
         raise SignatureError(f"{what} 缺少签名属性")
     message_digest = None
-    for attr in signed_attrs:
+    for attr in signed_attrs:  # type: ignore[attr-defined]
         if attr["type"].native == "message_digest":
             message_digest = attr["values"][0].native
     if message_digest != hashlib.sha256(content).digest():
         raise SignatureError(f"{what} 所签的内容与包中的文件不一致（摘要不符：文件被改动过）")
-    to_verify = b"\x31" + signed_attrs.dump()[1:]  # signed over the DER SET OF, not the [0] tag
-    raw_signature = signer_info["signature"].native
+    to_verify = b"\x31" + signed_attrs.dump()[1:]  # type: ignore[attr-defined]  # DER SET OF, not [0]
+    raw_signature = signer_info["signature"].native  # type: ignore[index]
     _verify_with_key(signer_cert, raw_signature, to_verify, what)
     check_certificate(signer_cert, trust_roots, today=today, revoked_serials=revoked_serials, what=what)
     return signer_cert
+
+
+def _check_strict_form(info: object, signature: bytes, what: str) -> None:
+    """Only the signed attributes are covered by the signature value: refuse any other variation
+    of the unsigned fields, so that no byte of the signature file can change unnoticed."""
+    try:
+        signed = info["content"]  # type: ignore[index]
+        signer_info = signed["signer_infos"][0]
+        expected = (
+            signed["version"].native == "v1"
+            and [a["algorithm"].native for a in signed["digest_algorithms"]] == ["sha256"]
+            and signed["encap_content_info"]["content_type"].native == "data"
+            and signed["encap_content_info"]["content"].native is None
+            and signed["crls"].native is None
+            and len(signed["certificates"] or []) == 1
+            and signer_info["version"].native == "v1"
+            and signer_info["sid"].name == "issuer_and_serial_number"
+            and signer_info["signature_algorithm"]["algorithm"].native in ("sha256_ecdsa", "sha256_rsa", "rsassa_pkcs1v15")
+            and signer_info["signature_algorithm"]["parameters"].native is None
+            and not signer_info["unsigned_attrs"].native
+            and info.dump(force=True) == signature  # type: ignore[attr-defined]
+        )
+    except Exception:  # noqa: BLE001 - a field that does not even parse is a variation too
+        expected = False
+    if not expected:
+        raise SignatureError(f"{what} 的结构不符合规范（签名文件被改动）")
 
 
 def _find_signer(certificates: list[x509.Certificate], sid: object) -> x509.Certificate | None:
     name = getattr(sid, "name", None)
     if name == "issuer_and_serial_number":
         serial = sid.chosen["serial_number"].native  # type: ignore[attr-defined]
+        issuer = sid.chosen["issuer"].dump()  # type: ignore[attr-defined]
         for cert in certificates:
-            if cert.serial_number == serial:
+            if cert.serial_number == serial and cert.issuer.public_bytes() == issuer:
                 return cert
         return None
     return certificates[0] if len(certificates) == 1 else None

@@ -238,7 +238,7 @@ def read_package(data: bytes, name: str) -> Package:
 def _read_zip(data: bytes, name: str) -> list[tuple[str, bytes, int]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # noqa: BLE001 - zipfile raises many kinds on damaged input
         raise PackageError(f"{name}：不是完整的 zip 文件（可能在复制时被截断或已损坏），拒收") from None
     members = []
     with archive:
@@ -247,8 +247,7 @@ def _read_zip(data: bytes, name: str) -> list[tuple[str, bytes, int]]:
                 raise PackageError(f"{name}：成员 {info.filename} 的存储方式不符合规范（检查：zip 结构）")
             try:
                 content = archive.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError, NotImplementedError, EOFError,
-                    zlib.error):
+            except Exception:  # noqa: BLE001 - CRC errors, truncation, unsupported fields
                 raise PackageError(
                     f"{name}：成员 {info.filename} 读取失败（CRC 校验不符或数据被截断：内容被改动），拒收"
                 ) from None
