@@ -60,7 +60,7 @@ def populate(services, today: dt.date) -> None:  # type: ignore[no-untyped-def]
                 group = group + [last_paid + 1, last_paid + 2]  # pays ahead to the year's end
             paid_on = min(group[0].first_day.replace(day=COLLECT_DAY + index % 5), today)
             amount = sum((due[m] for m in group), Decimal("0"))
-            if member.id == partial and group[0].month == 9:
+            if member.id == partial and Month(year, 9) in group:
                 amount = (amount / 2).quantize(Decimal("0.01"))
             dues.record_payment(member.id, paid_on=paid_on, months=group, amount=amount,
                                 method=rng.choice(("现金", "微信", "银行转账", "支付宝")),
