@@ -1,0 +1,205 @@
+"""The packaging files agree with the tree: the bundle manifest lists every resource and migration
+that exists, dist-check names a missing one, the .desktop file validates, the .deb has the UOS/Kylin
+app-store layout, the portable archive carries its marker, and the installer script keeps its
+promises. (The frozen build itself is slow: it is exercised by `make dist-check`.)"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
+sys.path.insert(0, str(PACKAGING))
+
+import build_linux  # noqa: E402
+import bundle_manifest as manifest  # noqa: E402
+import dist_check  # noqa: E402
+
+
+def test_manifest_lists_every_migration_font_and_icon_in_the_tree():
+    expected = set(manifest.expected_files())
+    versions = sorted((ROOT / "desktop/storage/migrations/versions").glob("*.py"))
+    assert versions, "no migrations found"
+    for path in versions:
+        assert path.relative_to(ROOT).as_posix() in expected
+    for rel in ("desktop/storage/migrations/env.py", "desktop/storage/migrations/script.py.mako",
+                "resources/fonts/BranchLedgerSans.ttf", "resources/fonts/LICENSE-BranchLedgerSans.txt",
+                "resources/icons/branch-ledger.svg", "resources/icons/branch-ledger.ico",
+                "resources/icons/branch-ledger-256.png"):
+        assert rel in expected
+    # every revision the app knows is a file that gets bundled
+    from desktop.storage.migrate import KNOWN_REVISIONS
+
+    names = {Path(rel).stem for rel in expected if "/versions/" in rel}
+    assert set(KNOWN_REVISIONS) <= names
+    # datas put each file in its own folder inside the bundle
+    for source, dest in manifest.datas():
+        assert Path(source).is_file()
+        assert (Path(dest) / Path(source).name).as_posix() in expected
+
+
+def test_spec_uses_the_manifest_metadata_and_files_that_exist():
+    spec = (PACKAGING / "branch-ledger.spec").read_text(encoding="utf-8")
+    assert "manifest.datas()" in spec and "METADATA_REQUIRED" in spec
+    assert "bagit" in manifest.METADATA_REQUIRED
+    assert 'collect_submodules("desktop"' in spec  # pages/CLI/demo steps are imported by name
+    for rel in ('"packaging" / "entry.py"', '"packaging" / "rthook_startup_probe.py"',
+                '"resources" / "icons" / "branch-ledger.ico"', '"packaging" / "windows" / "version_info.txt"'):
+        assert rel in spec
+        parts = [p.strip().strip('"') for p in rel.split("/")]
+        assert ROOT.joinpath(*parts).is_file()
+    assert "QtWebEngineCore" in spec  # the 280 MB web engine stays out
+
+
+def fake_bundle(tmp_path: Path) -> Path:
+    """A bundle folder with every expected file (contents copied from the tree) but no Python."""
+    bundle = tmp_path / "branch-ledger"
+    internal = bundle / "_internal"
+    for rel in manifest.expected_files():
+        target = internal / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    (internal / "bagit-1.9.0.dist-info").mkdir()
+    for pattern in manifest.qt_plugins_expected(sys.platform):
+        target = internal / pattern.replace("*", "libdummy")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"\x7fELF")
+    exe = dist_check.executable(bundle)
+    exe.write_text("#!/bin/sh\nexit 0\n")
+    exe.chmod(0o755)
+    return bundle
+
+
+def test_dist_check_names_a_missing_migration_font_and_metadata(tmp_path):
+    bundle = fake_bundle(tmp_path)
+    report = dist_check.Report()
+    dist_check.check_files(bundle, report)
+    assert report.failures == []
+
+    internal = bundle / "_internal"
+    newest = sorted((internal / "desktop/storage/migrations/versions").glob("*.py"))[-1]
+    newest.unlink()
+    (internal / "resources/fonts/BranchLedgerSans.ttf").unlink()
+    shutil.rmtree(internal / "bagit-1.9.0.dist-info")
+    report = dist_check.Report()
+    dist_check.check_files(bundle, report)
+    text = "\n".join(report.failures)
+    assert f"missing migration: desktop/storage/migrations/versions/{newest.name}" in text
+    assert "missing font: resources/fonts/BranchLedgerSans.ttf" in text
+    assert "metadata of bagit" in text
+    assert len(report.failures) == 3
+
+
+def test_dist_check_reads_what_the_source_cli_offers():
+    commands = dist_check.source_commands()
+    assert {"demo", "check", "backup"} <= set(commands)
+    kinds = dist_check.ledger_kinds(commands)
+    if "ledger" in commands:
+        assert kinds, "the ledger command offers no kind"
+    else:
+        assert kinds is None
+
+
+def test_desktop_file_is_valid():
+    path = PACKAGING / "linux" / "branch-ledger.desktop"
+    validator = shutil.which("desktop-file-validate")
+    if validator:
+        result = subprocess.run([validator, str(path)], capture_output=True, text=True)
+        assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+    parser = configparser.RawConfigParser()
+    parser.optionxform = str  # keep key case
+    parser.read(path, encoding="utf-8")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert entry["Name[zh_CN]"] == "支部工作台账"
+    assert entry["Exec"] == "branch-ledger" and entry["Icon"] == "branch-ledger"
+    assert "Office" in entry["Categories"].split(";")
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb not installed")
+def test_deb_has_the_uos_app_store_layout(tmp_path):
+    bundle = fake_bundle(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    deb = build_linux.build_deb(bundle, out, "0.1.0")
+    app = f"./opt/apps/{manifest.APP_ID}"
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    for rel in ("info", f"entries/applications/{manifest.APP_ID}.desktop",
+                f"entries/icons/hicolor/scalable/apps/{manifest.APP_ID}.svg",
+                f"entries/icons/hicolor/256x256/apps/{manifest.APP_ID}.png",
+                "files/bin/branch-ledger", "files/doc/copyright",
+                "files/bin/_internal/desktop/storage/migrations/env.py"):
+        assert f"{app}/{rel}" in listing, rel
+    assert "./usr/" not in listing  # nothing outside /opt/apps/<app-id>
+
+    control = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
+    fields = dict(line.split(": ", 1) for line in control.splitlines() if ": " in line and not line.startswith(" "))
+    assert fields["Package"] == manifest.APP_ID
+    assert fields["Version"] == "0.1.0"
+    assert fields["Architecture"] == build_linux.deb_arch()
+    assert "libxcb-cursor0" in fields["Depends"] and "libc6 (>= 2." in fields["Depends"]
+    extracted = tmp_path / "x"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(extracted)], check=True)
+    scripts = subprocess.run(["dpkg-deb", "-I", str(deb)], capture_output=True, text=True, check=True).stdout
+    assert "postinst" not in scripts  # app stores refuse maintainer scripts
+
+    info = json.loads((extracted / "opt/apps" / manifest.APP_ID / "info").read_text(encoding="utf-8"))
+    assert info["appid"] == manifest.APP_ID and info["name"] == "支部工作台账"
+    assert info["version"] == "0.1.0.0" and info["arch"] == [build_linux.deb_arch()]
+    assert info["permissions"]["autostart"] is False
+
+    desktop = (extracted / "opt/apps" / manifest.APP_ID / "entries/applications" / f"{manifest.APP_ID}.desktop").read_text(encoding="utf-8")
+    assert f"Exec=/opt/apps/{manifest.APP_ID}/files/bin/branch-ledger" in desktop
+    assert f"Icon={manifest.APP_ID}" in desktop
+
+
+def test_portable_archive_has_the_marker_beside_the_program(tmp_path):
+    bundle = fake_bundle(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    archive = build_linux.build_portable(bundle, out, "0.1.0")
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+        top = "branch-ledger-0.1.0"
+        assert {f"{top}/portable", f"{top}/branch-ledger", f"{top}/branch-ledger.desktop",
+                f"{top}/_internal/resources/fonts/BranchLedgerSans.ttf"} <= names
+        assert tar.getmember(f"{top}/branch-ledger").mode & 0o111
+    # the app's own rule: a `portable` file beside the executable keeps the data beside it
+    from desktop.storage import datadir
+
+    assert datadir.PORTABLE_MARKER == "portable"
+
+
+def test_inno_setup_script_keeps_its_promises():
+    raw = (PACKAGING / "windows" / "branch-ledger.iss").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Inno Setup reads the Chinese correctly
+    iss = raw.decode("utf-8-sig")
+    assert "PrivilegesRequired=lowest" in iss  # per-user
+    assert "{group}\\{#AppName}" in iss  # Start-menu entry
+    assert "Version.Build < 17763" in iss and "Windows 10 1809" in iss  # refuses old Windows, in Chinese
+    code = "\n".join(line for line in iss.splitlines() if not line.lstrip().startswith(";"))
+    assert "[Registry]" not in code and "ChangesAssociations" not in code  # no .zip association
+    uninstall = iss.split("[UninstallDelete]", 1)[1].split("[", 1)[0]
+    assert "{localappdata}" not in uninstall and "BranchLedger\\BranchLedger" not in uninstall  # data kept
+    assert "resources\\icons\\branch-ledger.ico" in iss
+
+
+def test_startup_probe_is_inert_without_its_variable(monkeypatch):
+    import importlib.util
+
+    import desktop.app as app_module
+
+    original = app_module.open_into_window
+    monkeypatch.delenv("BRANCH_LEDGER_STARTUP_PROBE", raising=False)
+    spec = importlib.util.spec_from_file_location("rthook_probe_test", PACKAGING / "rthook_startup_probe.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert app_module.open_into_window is original
