@@ -558,13 +558,12 @@ class SyncService:
                     raise PackageError(f"{checked.name}：转入党员 {member.get('name', '?')} 的资料不合规：{exc}") from None
                 transfer = member.get("transfer") or {}
                 on = _date_or_none(transfer.get("transfer_date")) or today
-                added = insert_member(session, fields, effective_on=on, note="区里下发：组织关系转入")
-                session.flush()
-                session.add(TransferRecord(
-                    member_id=added.id, direction="转入", transfer_date=on,
-                    organization=str(transfer.get("organization") or "（上级党组织下发）"),
+                organization = str(transfer.get("organization") or "（上级党组织下发）").strip()
+                added = insert_member(session, fields, effective_on=on, note=f"由{organization}转入（区里下发）")
+                added.transfers.append(TransferRecord(
+                    direction="转入", transfer_date=on, organization=organization,
                     letter_number=transfer.get("letter_number"), dues_paid_to=transfer.get("dues_paid_to"),
-                    note="由区里下发的同步包导入"))
+                    note=f"由区里下发的同步包 {checked.name} 导入"))
             if evaluation.get("result"):
                 year = int(evaluation["year"])
                 existing = session.scalar(select(DistrictEvaluationRecord).where(DistrictEvaluationRecord.year == year))
