@@ -71,6 +71,25 @@ class PdfVerification:
         return "；".join(parts)
 
 
+def _asn1_names_ready() -> None:
+    """pyHanko (via asn1crypto.tsp and its own modules) adds OID names to asn1crypto's maps when
+    imported. If anything used one of those types earlier (e.g. the exchange package's CMS code),
+    asn1crypto has cached a reverse map without the new names and signing fails with
+    "invalid literal for int() … 'signing_certificate_v2'": rebuild the stale caches."""
+    import asn1crypto.tsp  # noqa: F401 - registers signing_certificate_v2 and friends
+    import pyhanko.sign  # noqa: F401
+    from asn1crypto import core
+
+    pending = list(core.ObjectIdentifier.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        mapping = cls.__dict__.get("_map")
+        reverse = cls.__dict__.get("_reverse_map")
+        if mapping is not None and reverse is not None and len(reverse) != len(set(mapping.values())):
+            cls._reverse_map = {value: key for key, value in mapping.items()}
+
+
 def _asn1_cert(cert: x509.Certificate):  # type: ignore[no-untyped-def]
     from asn1crypto import x509 as asn1_x509
 
@@ -163,13 +182,16 @@ def sign_pdf(src: Path, out: Path, identity: SigningIdentity, *, branch: str, se
 
     if identity.private_key is None:
         raise LedgerError("签名需要私钥：请输入口令后再签名。")
+    _asn1_names_ready()
     src, out = Path(src), Path(out)
     when = when or dt.datetime.now(dt.timezone.utc)
-    extra = [_asn1_cert(identity.ca_certificate)] if identity.ca_certificate is not None else []
+    # Only the signer's certificate goes in: a CA copy in the signature would be bytes no
+    # signature covers (a changed byte there still validates); verifiers bring the CA themselves.
     signer = signers.SimpleSigner(
         signing_cert=_asn1_cert(identity.certificate),
         signing_key=_asn1_key(identity.private_key),
-        cert_registry=SimpleCertificateStore.from_certs(extra),
+        cert_registry=SimpleCertificateStore.from_certs([]),
+        embed_roots=False,
     )
     text = stamp_text(identity, branch=branch, secretary=secretary, when=when)
     style = TextStampStyle(
@@ -209,6 +231,50 @@ def sign_pdf(src: Path, out: Path, identity: SigningIdentity, *, branch: str, se
     return out
 
 
+def _slack_is_zero(data: bytes, embedded) -> bool:  # type: ignore[no-untyped-def]
+    """The signature's /Contents is reserved larger than the CMS it holds; the zero padding after
+    the CMS is covered by nothing, so a changed byte there must be refused by us."""
+    try:
+        byte_range = [int(v) for v in embedded.sig_object["/ByteRange"]]
+        hex_text = data[byte_range[1]:byte_range[2]].strip().lstrip(b"<").rstrip(b">")
+        raw = bytes.fromhex(hex_text.decode("ascii"))
+    except (KeyError, ValueError, IndexError, UnicodeDecodeError):
+        return False
+    if len(raw) < 2 or raw[0] != 0x30:
+        return False
+    first = raw[1]
+    if first < 0x80:
+        end = 2 + first
+    else:
+        count = first & 0x7F
+        end = 2 + count + int.from_bytes(raw[2:2 + count], "big")
+    return end <= len(raw) and not any(raw[end:]) and _cms_is_consistent(raw[:end])
+
+
+def _cms_is_consistent(der: bytes) -> bool:
+    """Fields of the CMS envelope that no signature covers and pyHanko does not check: the outer
+    content type, the SignedData version and its digest-algorithm list must be what we write."""
+    from asn1crypto import cms
+
+    try:
+        info = cms.ContentInfo.load(der, strict=True)
+        if cms.ContentInfo.load(der).dump(force=True) != der:  # lengths and padding as written
+            return False
+        if info["content_type"].native != "signed_data":
+            return False
+        signed = info["content"]
+        if signed["version"].native not in ("v1", "v3"):
+            return False
+        if signed["encap_content_info"]["content_type"].native != "data":
+            return False
+        signer_infos = signed["signer_infos"]
+        declared = {a.dump() for a in signed["digest_algorithms"]}
+        used = {si["digest_algorithm"].dump() for si in signer_infos}
+        return declared == used and all(si["version"].native in ("v1", "v3") for si in signer_infos)
+    except Exception:  # noqa: BLE001 - anything unparsable is not consistent
+        return False
+
+
 @contextmanager
 def _quiet(*names: str) -> Iterator[None]:
     """pyHanko logs an untrusted (e.g. self-signed) certificate with a traceback: the result says
@@ -232,6 +298,7 @@ def verify_pdf(path: Path, trust_roots: list[x509.Certificate]) -> PdfVerificati
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    _asn1_names_ready()
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -262,7 +329,7 @@ def verify_pdf(path: Path, trust_roots: list[x509.Certificate]) -> PdfVerificati
                 continue
             results.append(status)
     last = results[-1]
-    if last is None:
+    if last is None or not all(_slack_is_zero(data, e) for e in signatures):
         return PdfVerification(path, signed=True, signatures=len(signatures))
     cert = x509.load_der_x509_certificate(last.signing_cert.dump())
     all_sound = all(r is not None and r.bottom_line for r in results)
