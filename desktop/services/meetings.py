@@ -50,12 +50,20 @@ from desktop.domain.meetings import (
     missed_streak,
     month_participation,
 )
+from desktop.domain.roster import Change, is_member_on, value_on
 from desktop.services.bundle import HomeItem
 from desktop.services.context import LedgerContext
 from desktop.services.rendered import RenderedLedger
 from desktop.storage.attachments import AttachmentStore
 from desktop.storage.base import utcnow
-from desktop.storage.models import CommitteeMemberRecord, CommitteeTermRecord, MemberRecord, PartyGroupRecord
+from desktop.services.roster import MemberOnDay
+from desktop.storage.models import (
+    CommitteeMemberRecord,
+    CommitteeTermRecord,
+    MemberChangeRecord,
+    MemberRecord,
+    PartyGroupRecord,
+)
 from desktop.storage.models.meetings import (
     MeetingAttachmentRecord,
     MeetingAttendanceRecord,
@@ -384,7 +392,7 @@ class MeetingService:
     def expected_attendees(self, kinds: Sequence[str], party_group_id: int | None, day: dt.date) -> list[Attendee]:
         """Members expected at a meeting of `kinds` on `day`, from the roster as it stood then."""
         kinds = check_kinds(kinds, party_group_id)
-        on_day = self._roster().members_on(day)
+        on_day = self._members_on(day)
         scopes = {TYPE_BY_NAME[k].attendees for k in kinds}
         wanted: set[int] = set()
         if ALL_MEMBERS in scopes:
@@ -394,6 +402,29 @@ class MeetingService:
         if COMMITTEE in scopes:
             wanted |= self._committee_on(day) & {m.member_id for m in on_day}
         return [Attendee(m.member_id, m.name, m.probationary) for m in on_day if m.member_id in wanted]
+
+    def _members_on(self, day: dt.date) -> list[MemberOnDay]:
+        """Members of the branch on `day` as the roster's dated history says (the same rule as
+        RosterService.members_on, read as plain rows: recording a meeting must stay fast)."""
+        with self.ctx.reading() as session:
+            rows = session.execute(
+                select(MemberChangeRecord.member_id, MemberChangeRecord.attribute, MemberChangeRecord.value,
+                       MemberChangeRecord.effective_on)
+                .where(MemberChangeRecord.attribute.in_(("stage", "status", "party_group", "category")),
+                       MemberChangeRecord.effective_on <= day)).all()
+            names = dict(session.execute(select(MemberRecord.id, MemberRecord.name)).all())
+        history: dict[int, list[Change]] = defaultdict(list)
+        for member_id, attribute, value, effective in rows:
+            history[member_id].append(Change(attribute, value, effective))
+        out = []
+        for member_id in sorted(history):
+            changes = history[member_id]
+            if not is_member_on(changes, day):
+                continue
+            group = value_on(changes, "party_group", day)
+            out.append(MemberOnDay(member_id, names.get(member_id, "?"), value_on(changes, "stage", day) or "",
+                                   value_on(changes, "category", day) or "", int(group) if group else None))
+        return out
 
     def _roster(self):  # type: ignore[no-untyped-def]
         from desktop.services.roster import RosterService
@@ -602,13 +633,15 @@ class MeetingService:
             leave_count=statuses.count("请假"), absent_count=statuses.count("缺席"),
         )
 
-    def _detail(self, session: Session, r: MeetingRecord) -> MeetingDetail:
-        names = dict(session.execute(select(MemberRecord.id, MemberRecord.name)
-                                     .where(MemberRecord.id.in_([a.member_id for a in r.attendance]))).all())
+    def _detail(self, session: Session, r: MeetingRecord, names: dict[int, str] | None = None,
+                groups: dict[int, str] | None = None) -> MeetingDetail:
+        if names is None:
+            names = dict(session.execute(select(MemberRecord.id, MemberRecord.name)
+                                         .where(MemberRecord.id.in_([a.member_id for a in r.attendance]))).all())
         attendance = tuple(AttendanceDto(a.id, a.member_id, names.get(a.member_id, "?"), a.status, a.leave_type,
                                          a.note, a.probationary) for a in sorted(r.attendance, key=lambda a: a.member_id))
         return MeetingDetail(
-            meeting=self._dto(session, r),
+            meeting=self._dto(session, r, groups),
             attendance=attendance,
             speeches=tuple(Speech(s.speaker, s.points) for s in r.speeches),
             speech_ids=tuple(s.id for s in r.speeches),
@@ -675,7 +708,7 @@ class MeetingService:
         """Members now on the roster whose last months show no Party life without good reason."""
         today = self.ctx.today()
         start = dt.date(today.year - 1, today.month, 1)
-        current = {m.member_id: m.name for m in self._roster().members_on(today)}
+        current = {m.member_id: m.name for m in self._members_on(today)}
         with self.ctx.reading() as session:
             rows = session.execute(
                 select(MeetingAttendanceRecord.member_id, MeetingAttendanceRecord.status, MeetingRecord.held_on)
@@ -804,7 +837,9 @@ class MeetingService:
             selectinload(MeetingRecord.attendance), selectinload(MeetingRecord.speeches),
             selectinload(MeetingRecord.resolutions), selectinload(MeetingRecord.attachments))).all()
         by_id = {r.id: r for r in records}
-        return [self._detail(session, by_id[i]) for i in ids]
+        names = dict(session.execute(select(MemberRecord.id, MemberRecord.name)).all())
+        groups = dict(session.execute(select(PartyGroupRecord.id, PartyGroupRecord.name)).all())
+        return [self._detail(session, by_id[i], names, groups) for i in ids]
 
     def summary_table(self, year: int, meetings: Sequence[MeetingDto]) -> list[tuple[str, list[tuple[int, int]], str]]:
         """Per type: (label, [(held, required) for months 1..12], frequency label)."""

@@ -278,3 +278,8 @@ def test_cli_lists_meetings_and_prints_a_signin_sheet(demo_template, tmp_path: P
     assert out.exists() and "签到表" in capsys.readouterr().out
     assert main(["--data-dir", str(folder), "signin-sheet", "99999", "--out", str(out)]) == 1
     assert "找不到编号为 99999 的会议" in capsys.readouterr().err
+
+
+def test_fast_roster_read_agrees_with_the_roster_service(demo_copy) -> None:  # type: ignore[no-untyped-def]
+    for day in (dt.date(2026, 1, 1), dt.date(2026, 6, 15), dt.date(2026, 11, 21)):
+        assert demo_copy.meetings._members_on(day) == demo_copy.roster.members_on(day)
