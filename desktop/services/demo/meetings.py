@@ -106,6 +106,8 @@ def populate(services, today: dt.date) -> None:  # type: ignore[no-untyped-def]
             group_day = day + dt.timedelta(days=3 + index)
             if group.created_on <= group_day:
                 hold(group_day, ("党小组会",), f"{group.name}{month}月学习", group=group.id)
+        if month == 5:
+            hold(dt.date(year, 5, 20), ("谈心谈话",), "支部委员与党员年度谈心谈话", chair=secretary)
         if month in (3, 6, 9):
             hold(day + dt.timedelta(days=7), ("党课",), f"第{month // 3}季度党课：{THEMES[month + 1]}", chair=propaganda)
     if today.month == 12 or today.month >= 11:
