@@ -82,6 +82,7 @@ class DistrictService:
         if self._store is None:
             from desktop.storage.district.schema import open_district_db
 
+            self.folder.require_initialized()  # never leave a database in a folder that is not a district's
             self.folder.root.mkdir(parents=True, exist_ok=True)
             engine = open_district_db(self._db_url or self.folder.default_db_url())
             self._store = DistrictStore(engine, self.folder.attachments)
@@ -404,7 +405,8 @@ DEMO_BRANCHES = (
 
 
 def build_demo(root: Path, *, district_passphrase: str, branch_passphrase: str, today: dt.date,
-               packages_per_branch: int = 3, log: Callable[[str], None] = lambda _m: None) -> DistrictService:
+               packages_per_branch: int = 3, log: Callable[[str], None] = lambda _m: None,
+               branch_template: Path | None = None) -> DistrictService:
     """A district folder with its CA, three demo branches (full demo data folders under
     `root/branches/<code>/`, each with a district certificate) and a season of packages from each,
     imported into the district database, plus one notice package per branch in `root/outbox/`."""
@@ -421,10 +423,18 @@ def build_demo(root: Path, *, district_passphrase: str, branch_passphrase: str, 
     district.init(district_passphrase, name="某区委组织部（演示）")
     log(f"区县根证书：{district.folder.ca_cert}")
     inbox = root / "inbox"
-    for code, name in DEMO_BRANCHES:
-        services = Services(open_ledger(root / "branches" / code, today=lambda: today))
+    if branch_template is None:  # the branch demo is built once and copied: the same people, three branches
+        branch_template = root / "branches" / ".template"
+        template_services = Services(open_ledger(branch_template, today=lambda: today))
         try:
-            build_branch_demo(services, today)
+            build_branch_demo(template_services, today)
+        finally:
+            template_services.close()
+    for code, name in DEMO_BRANCHES:
+        folder = root / "branches" / code
+        shutil.copytree(branch_template, folder, ignore=shutil.ignore_patterns(".branch-ledger.lock", "keys", "backups"))
+        services = Services(open_ledger(folder, today=lambda: today))
+        try:
             profile = services.branch.profile()
             if profile is not None:
                 services.branch.save_profile(replace(profile, name=name, code=code))
@@ -440,6 +450,7 @@ def build_demo(root: Path, *, district_passphrase: str, branch_passphrase: str, 
         district.build_notice(code, district.folder.outbox, passphrase=district_passphrase, notices=[
             Notice("关于开展年度民主评议党员工作的通知", "请各支部于12月底前完成民主评议党员，并报送结果。", today)],
             evaluation=(today.year - 1, "好", "演示数据"))
+    shutil.rmtree(root / "branches" / ".template", ignore_errors=True)
     results = district.import_packages(sorted(inbox.glob("*.zip")))
     log(f"已导入 {sum(r.status == 'imported' for r in results)} 个同步包")
     return district

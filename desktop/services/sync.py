@@ -16,7 +16,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -204,7 +204,7 @@ class SyncService:
             previous_hash=previous_hash, since_seq=start_seq,
             since_time=since_time, period_start=period_start, period_end=today, tables=tables,
             attachments=len(attachments), attachment_bytes=sum(p.stat().st_size for p in attachments),
-            audit_entries=len(self._audit_entries(audit_from)), ledger_years=self._years(period_start, today),
+            audit_entries=self._audit_count(audit_from), ledger_years=self._years(period_start, today),
             problems=tuple(problems),
         )
 
@@ -245,7 +245,16 @@ class SyncService:
         from desktop.services.audit import AuditService
 
         entries = AuditService(self.ctx).entries_since(since_seq)
-        return [{k: _json_value(v) for k, v in asdict(e).items()} for e in entries]
+        return [{"seq": e.seq, "recorded_at": _json_value(e.recorded_at), "table_name": e.table_name,
+                 "row_id": e.row_id, "action": e.action, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash}
+                for e in entries]
+
+    def _audit_count(self, since_seq: int) -> int:
+        table = Base.metadata.tables.get("audit_entry")
+        if table is None:
+            return 0
+        with self.ctx.reading() as session:
+            return session.scalar(select(func.count()).select_from(table).where(table.c.seq > since_seq)) or 0
 
     def _audit_head(self) -> tuple[int, str]:
         from desktop.services.audit import AuditService

@@ -171,7 +171,8 @@ def write_package(out_dir: Path, stem: str, files: Mapping[str, bytes], *, targe
 def json_bytes(document: object) -> bytes:
     import json
 
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode("utf-8")
+    # compact: the C encoder (an indent would force the slow pure-Python one)
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
 
 
 def package_info(*, kind: str, code_key: str, code: str, sequence: int, previous_hash: str | None,
