@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop.domain.errors import ValidationError
@@ -221,8 +222,11 @@ class Month:
 
     @classmethod
     def from_index(cls, index: int) -> Month:
-        year, month0 = divmod(index, 12)
-        return cls(year, month0 + 1)
+        month = _MONTHS.get(index)
+        if month is None:
+            year, month0 = divmod(index, 12)
+            month = _MONTHS[index] = cls(year, month0 + 1)
+        return month
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -242,11 +246,11 @@ class Month:
     def __sub__(self, other: Month) -> int:
         return self.index - other.index
 
-    @property
+    @cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         return (self + 1).first_day - dt.timedelta(days=1)
 
@@ -256,6 +260,9 @@ class Month:
     @property
     def label(self) -> str:
         return f"{self.year}年{self.month:02d}月"
+
+
+_MONTHS: dict[int, Month] = {}  # months are immutable: one instance per index
 
 
 def month_range(first: Month, last: Month) -> list[Month]:

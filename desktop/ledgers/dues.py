@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from desktop.domain.dues import PAYMENT_METHODS, months_text, rmb_upper, yuan
 from desktop.domain.errors import LedgerError
@@ -28,6 +29,8 @@ HEADER = ["序号", "姓名", "人员类别", "年度核定基数", "执行比�
 WIDTHS_MM = (7, 14, 13, 15, 10, 12, 13, *([11] * 12), 14, 14, 12, 11)
 NOTE_INLINE = 6  # notes up to this many characters print in the 备注 cell; longer ones below the table
 ZERO = Decimal("0.00")
+TOP_MARGIN = 16 * mm  # as desktop.ledgers.layout.build_pdf
+BOTTOM_MARGIN = 15 * mm
 
 
 def _money(value: Decimal | None) -> str:
@@ -49,37 +52,104 @@ def _member_rows(row: Any, number: int, note_ref: str) -> list[list[str]]:
     return lines
 
 
-def dues_ledger_tables(data: Any) -> tuple[list[list[str]], list[tuple], list[str]]:
-    """(rows, span/style commands, long notes) of the main table."""
-    rows: list[list[str]] = [list(HEADER)]
-    commands: list[tuple] = []
+def _block_commands(start: int, row: Any) -> list[tuple]:
+    """Spans and marks of one member's four lines starting at table row `start`."""
+    commands: list[tuple] = [("SPAN", (col, start), (col, start + 3)) for col in (*range(0, 6), *range(19, 23))]
+    commands.append(("LINEABOVE", (0, start), (-1, start), 1.0, colors.black))
+    commands.append(("BACKGROUND", (6, start + 1), (18, start + 1), colors.HexColor("#F4F4F4")))
+    for month_col, cell in enumerate(row.cells, start=7):
+        if cell.state in ("overdue", "partial"):
+            commands.append(("TEXTCOLOR", (month_col, start + 1), (month_col, start + 1), colors.HexColor("#B00020")))
+    return commands
+
+
+def _member_blocks(data: Any) -> tuple[list[tuple[list[list[str]], Any]], list[str]]:
+    """(four lines, the row DTO) per member, and the notes too long for the 备注 cell."""
+    blocks = []
     notes: list[str] = []
     for number, row in enumerate(data.rows, start=1):
         ref = row.note
         if len(row.note) > NOTE_INLINE:
             notes.append(f"注{len(notes) + 1}（{row.name}）：{row.note}")
             ref = f"见注{len(notes)}"
-        start = len(rows)
-        rows.extend(_member_rows(row, number, ref))
-        for col in (*range(0, 6), *range(19, 23)):
-            commands.append(("SPAN", (col, start), (col, start + 3)))
-        commands.append(("LINEABOVE", (0, start), (-1, start), 1.0, colors.black))
-        for offset in (1,):
-            commands.append(("BACKGROUND", (6, start + offset), (18, start + offset), colors.HexColor("#F4F4F4")))
-        for month_col, cell in enumerate(row.cells, start=7):
-            if cell.state in ("overdue", "partial"):
-                commands.append(("TEXTCOLOR", (month_col, start + 1), (month_col, start + 1), colors.HexColor("#B00020")))
+        blocks.append((_member_rows(row, number, ref), row))
+    return blocks, notes
+
+
+def _total_rows(data: Any) -> list[list[str]]:
     due_by_month = [sum((r.cells[m].due or ZERO for r in data.rows), ZERO) for m in range(12)]
     paid_by_month = [sum((r.cells[m].paid for r in data.rows), ZERO) for m in range(12)]
-    start = len(rows)
     fig = data.figures
-    rows.append(["合计", "", "", "", "", "", "应缴", *[yuan(v) for v in due_by_month], yuan(fig.due), yuan(fig.paid),
-                 yuan(fig.arrears), ""])
-    rows.append(["", "", "", "", "", "", "实缴", *[yuan(v) for v in paid_by_month], "", "", "", ""])
-    commands += [("SPAN", (0, start), (5, start + 1)), ("LINEABOVE", (0, start), (-1, start), 1.2, colors.black)]
-    for col in range(19, 23):
-        commands.append(("SPAN", (col, start), (col, start + 1)))
+    return [["合计", "", "", "", "", "", "应缴", *[yuan(v) for v in due_by_month], yuan(fig.due), yuan(fig.paid),
+             yuan(fig.arrears), ""],
+            ["", "", "", "", "", "", "实缴", *[yuan(v) for v in paid_by_month], "", "", "", ""]]
+
+
+def _total_commands(start: int) -> list[tuple]:
+    commands: list[tuple] = [("SPAN", (0, start), (5, start + 1)), ("LINEABOVE", (0, start), (-1, start), 1.2, colors.black)]
+    return commands + [("SPAN", (col, start), (col, start + 1)) for col in range(19, 23)]
+
+
+MAIN_STYLE: tuple[tuple, ...] = (
+    ("ALIGN", (0, 1), (-1, -1), "CENTER"),
+    ("ALIGN", (7, 1), (18, -1), "RIGHT"),
+    ("ALIGN", (19, 1), (21, -1), "RIGHT"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
+    ("TOPPADDING", (0, 0), (-1, -1), 0.3), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
+)
+
+
+def _main_table(blocks: list[tuple[list[list[str]], Any]], totals: list[list[str]] | None) -> Table:
+    rows: list[list[str]] = [list(HEADER)]
+    commands: list[tuple] = []
+    for lines, row in blocks:
+        commands += _block_commands(len(rows), row)
+        rows.extend(lines)
+    if totals:
+        commands += _total_commands(len(rows))
+        rows.extend(totals)
+    return grid_table(rows, [w * mm for w in WIDTHS_MM], header_rows=1, font_size=6.5,
+                      extra_styles=[*MAIN_STYLE, *commands])
+
+
+def dues_ledger_tables(data: Any) -> tuple[list[list[str]], list[tuple], list[str]]:
+    """(rows, span/style commands, long notes) of the whole main table in one piece."""
+    blocks, notes = _member_blocks(data)
+    rows: list[list[str]] = [list(HEADER)]
+    commands: list[tuple] = []
+    for lines, row in blocks:
+        commands += _block_commands(len(rows), row)
+        rows.extend(lines)
+    commands += _total_commands(len(rows))
+    rows.extend(_total_rows(data))
     return rows, commands, notes
+
+
+def main_tables(data: Any, first_page_space: float, page_space: float) -> tuple[list[Any], list[str]]:
+    """The main table cut into page-sized tables, each with its header, joined by page breaks.
+
+    reportlab re-measures a spanned table on every split (quadratic in its rows: 13 s for 200
+    members as one table); tables that each fill one page are laid out in linear time."""
+    blocks, notes = _member_blocks(data)
+    width = sum(WIDTHS_MM) * mm
+    header_h = _main_table([], None).wrap(width, 10_000)[1]
+    totals = _total_rows(data)
+    totals_h = _main_table([], totals).wrap(width, 10_000)[1] - header_h
+    heights = [_main_table([b], None).wrap(width, 10_000)[1] - header_h for b in blocks]
+    flowables: list[Any] = []
+    chunk: list[tuple[list[list[str]], Any]] = []
+    space = first_page_space - header_h
+    for block, height in zip(blocks, heights):
+        if chunk and height > space:
+            flowables += [_main_table(chunk, None), PageBreak()]
+            chunk, space = [], page_space - header_h
+        chunk.append(block)
+        space -= height
+    if chunk and totals_h > space:
+        flowables += [_main_table(chunk, None), PageBreak()]
+        chunk = []
+    flowables.append(_main_table(chunk, totals))
+    return flowables, notes
 
 
 def _remittance_rows(data: Any) -> list[list[str]]:
@@ -110,27 +180,27 @@ def _collection_rows(data: Any) -> list[list[str]]:
 
 
 def render_dues_ledger(data: Any, out: Path, *, footer_note: str = "") -> Path:
+    """The annual dues ledger: A4 landscape, header on every page, totals, 上缴, signatures, rules."""
+    info = PageInfo(title=f"{data.year}年度党费收缴台账", branch_name=data.branch_name, printed_on=data.printed_on,
+                    landscape=True, footer_note=footer_note, subject="党费收缴台账", keywords=("党费", str(data.year)))
+    return build_pdf(out, info, ledger_story(data))
+
+
+def ledger_story(data: Any) -> list[Any]:
+    """The ledger's flowables (also what the benchmark hands to plain reportlab)."""
     st = styles()
     title = f"{data.year}年度党费收缴台账"
-    info = PageInfo(title=title, branch_name=data.branch_name, printed_on=data.printed_on, landscape=True,
-                    footer_note=footer_note, subject="党费收缴台账", keywords=("党费", str(data.year)))
-    rows, commands, notes = dues_ledger_tables(data)
-    widths = [w * mm for w in WIDTHS_MM]
-    table = grid_table(rows, widths, header_rows=1, font_size=6.5, extra_styles=[
-        ("ALIGN", (0, 1), (-1, -1), "CENTER"),
-        ("ALIGN", (7, 1), (18, -1), "RIGHT"),
-        ("ALIGN", (19, 1), (21, -1), "RIGHT"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.3), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
-        *commands,
-    ])
-    story: list[Any] = [
+    heading = [
         para(f"{data.branch_name}　{title}", st["title"]),
         para(f"党支部名称：{data.branch_name}　　年度：{data.year}年　　金额单位：元　　"
              f"党员 {len(data.rows)} 名（应缴 {data.figures.members_due} 名，欠缴 {data.figures.members_in_arrears} 名）",
              st["subtitle"]),
-        table,
     ]
+    width = sum(WIDTHS_MM) * mm
+    frame = landscape(A4)[1] - TOP_MARGIN - BOTTOM_MARGIN - 12 - 2  # the frame's padding, and a little slack
+    used = sum(p.wrap(width, frame)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in heading)
+    tables, notes = main_tables(data, frame - used, frame)
+    story: list[Any] = [*heading, *tables]
     if notes:
         story += [Spacer(1, 2 * mm), *[para(n, st["small"]) for n in notes]]
     story += [para("按月收缴情况（按缴纳日期，含自愿多交和大额党费）", st["heading"]),
@@ -152,7 +222,7 @@ def render_dues_ledger(data: Any, out: Path, *, footer_note: str = "") -> Path:
              f"补交、预交一般不超过 {s.limit_months} 个月。各月“实缴”为缴入该月的党费（不含自愿多交、大额党费）；"
              "“—”为该月不在本支部或党费已在原支部交纳。", st["small"]),
     ])]
-    return build_pdf(out, info, story)
+    return story
 
 
 # -- receipt ---------------------------------------------------------------------------------------

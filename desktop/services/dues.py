@@ -45,7 +45,7 @@ from desktop.domain.roster import Change, is_member_on
 from desktop.services.bundle import HomeItem
 from desktop.services.context import LedgerContext
 from desktop.services.rendered import RenderedLedger
-from desktop.storage.models import MemberRecord, SettingRecord
+from desktop.storage.models import MemberChangeRecord, MemberRecord, SettingRecord, TransferRecord
 from desktop.storage.models.dues import (
     DuesDeterminationRecord,
     DuesPaymentMonthRecord,
@@ -261,9 +261,27 @@ class DuesLedgerData:
 # -- reading a member's months -------------------------------------------------------------------
 @dataclass
 class _MemberFacts:
-    record: MemberRecord
+    record: _Person
     changes: list[Change]
     paid_elsewhere_to: Month | None  # from the latest 转入 letter
+    segments: list[tuple[dt.date, bool]] = field(default_factory=list)  # (from day, a member from then on)
+
+    def __post_init__(self) -> None:
+        # membership changes only on the days a stage or status change takes effect
+        days = sorted({c.effective for c in self.changes if c.attribute in ("stage", "status")})
+        self.segments = [(day, is_member_on(self.changes, day)) for day in days]
+
+    def member_during(self, first: dt.date, last: dt.date) -> bool:
+        """A member of the branch on at least one day from `first` to `last`."""
+        state = False
+        for day, member in self.segments:
+            if day > last:
+                break
+            if day <= first:
+                state = member
+            elif member:
+                return True
+        return state
 
 
 @dataclass
@@ -273,29 +291,56 @@ class _MonthState:
     determination_id: int | None
 
 
+@dataclass(frozen=True)
+class _Transfer:
+    transfer_date: dt.date
+    direction: str
+    dues_paid_to: str | None
+
+
+@dataclass
+class _Person:
+    """The few member columns the dues rules read (plain rows: no ORM objects to build)."""
+
+    id: int
+    name: str
+    category: str
+    transfers: list[_Transfer] = field(default_factory=list)
+
+
 def _member_facts(session: Session, member_ids: Sequence[int] | None = None) -> list[_MemberFacts]:
-    query = select(MemberRecord).options(selectinload(MemberRecord.changes), selectinload(MemberRecord.transfers))
+    people_q = select(MemberRecord.id, MemberRecord.name, MemberRecord.category)
+    changes_q = select(MemberChangeRecord.member_id, MemberChangeRecord.attribute, MemberChangeRecord.value,
+                       MemberChangeRecord.effective_on).where(MemberChangeRecord.attribute.in_(("stage", "status")))
+    transfers_q = select(TransferRecord.member_id, TransferRecord.transfer_date, TransferRecord.direction,
+                         TransferRecord.dues_paid_to)
     if member_ids is not None:
-        query = query.where(MemberRecord.id.in_(member_ids))
+        people_q = people_q.where(MemberRecord.id.in_(member_ids))
+        changes_q = changes_q.where(MemberChangeRecord.member_id.in_(member_ids))
+        transfers_q = transfers_q.where(TransferRecord.member_id.in_(member_ids))
+    people = {i: _Person(i, name, category) for i, name, category in session.execute(people_q.order_by(MemberRecord.id))}
+    changes: dict[int, list[Change]] = defaultdict(list)
+    for member_id, attribute, value, effective in session.execute(changes_q):
+        changes[member_id].append(Change(attribute, value, effective))
+    for member_id, day, direction, paid_to in session.execute(transfers_q.order_by(TransferRecord.transfer_date)):
+        if member_id in people:
+            people[member_id].transfers.append(_Transfer(day, direction, paid_to))
     facts = []
-    for record in session.scalars(query.order_by(MemberRecord.id)).all():
-        changes = [Change(c.attribute, c.value, c.effective_on) for c in record.changes]
+    for person in people.values():
         paid_to = None
-        for transfer in record.transfers:
+        for transfer in person.transfers:
             if transfer.direction == "转入" and transfer.dues_paid_to:
                 try:
                     paid_to = Month.parse(transfer.dues_paid_to)
                 except ValidationError:
                     paid_to = None
-        facts.append(_MemberFacts(record, changes, paid_to))
+        facts.append(_MemberFacts(person, changes.get(person.id, []), paid_to))  # type: ignore[arg-type]
     return facts
 
 
 def _in_branch(facts: _MemberFacts, month: Month) -> bool:
     """A member owes dues here for a month they belonged to the branch on any day of it."""
-    days = {month.first_day, month.last_day}
-    days.update(c.effective for c in facts.changes if month.first_day <= c.effective <= month.last_day)
-    return any(is_member_on(facts.changes, day) for day in days)
+    return facts.member_during(month.first_day, month.last_day)
 
 
 class _Determinations:
@@ -735,13 +780,13 @@ class DuesService:
         with self.ctx.reading() as session:
             return self._year_rows(session, year)
 
-    def _year_rows(self, session: Session, year: int) -> list[MemberYearRow]:
+    def _year_rows(self, session: Session, year: int, payments: list[PaymentDto] | None = None) -> list[MemberYearRow]:
         today = self.ctx.today()
         current = Month.of(today)
         months = month_range(Month(year, 1), Month(year, 12))
         dets = _Determinations(session.scalars(select(DuesDeterminationRecord)).all())
         paid = _paid_by_month(session)
-        payments = self._payments(session, year)
+        payments = self._payments(session, year) if payments is None else payments
         extras: dict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO))
         explanations: dict[int, list[str]] = defaultdict(list)
         for p in payments:
@@ -902,7 +947,8 @@ class DuesService:
             from desktop.storage.models import BranchRecord
 
             branch_name = session.scalar(select(BranchRecord.name).limit(1)) or "（未设置支部名称）"
-            rows = self._year_rows(session, year)
+            payments = self._payments(session, year)
+            rows = self._year_rows(session, year, payments)
             remittances = self._remittances(session, year)
             figures = self._figures(session, year, rows)
             balance = self._balance(session, dt.date(year, 12, 31))
@@ -910,7 +956,6 @@ class DuesService:
             member_ids = [r.member_id for r in rows]
             det_ids = session.scalars(select(DuesDeterminationRecord.id).where(
                 DuesDeterminationRecord.year == year, DuesDeterminationRecord.member_id.in_(member_ids))).all()
-            payments = self._payments(session, year)
             line_ids = session.scalars(select(DuesPaymentMonthRecord.id).where(
                 DuesPaymentMonthRecord.payment_id.in_([p.id for p in payments]))).all()
         records = ([("dues_determination", i) for i in det_ids] + [("dues_payment", p.id) for p in payments]
