@@ -346,3 +346,40 @@ def verify_pdf(path: Path, trust_roots: list[x509.Certificate]) -> PdfVerificati
         self_signed=is_self_signed(cert),
         signatures=len(signatures),
     )
+
+
+def append_pages(target: Path, extra: Path) -> None:
+    """Append every page of `extra` to the end of `target` (before signing), as an incremental
+    update; `target` is rewritten through a temporary file."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    target, extra = Path(target), Path(extra)
+    writer = IncrementalPdfFileWriter(io.BytesIO(target.read_bytes()), strict=False)
+    reader = PdfFileReader(io.BytesIO(extra.read_bytes()), strict=False)
+    count = int(reader.root["/Pages"]["/Count"])
+    for index in range(count):
+        page = reader.find_page_for_modification(index)[0].get_object()
+        box = generic.ArrayObject([generic.FloatObject(float(v)) for v in page["/MediaBox"]])
+        xobject = writer.import_page_as_xobject(reader, page_ix=index)
+        content = writer.add_object(generic.StreamObject(stream_data=b"q /Appendix Do Q"))
+        new_page = generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/Page"),
+            generic.NameObject("/MediaBox"): box,
+            generic.NameObject("/Resources"): generic.DictionaryObject({
+                generic.NameObject("/XObject"): generic.DictionaryObject({generic.NameObject("/Appendix"): xobject}),
+            }),
+            generic.NameObject("/Contents"): content,
+        })
+        writer.insert_page(new_page)
+    partial = target.with_name(target.name + ".appending")
+    try:
+        with open(partial, "wb") as out:
+            writer.write(out)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(f"无法写入 {target}：{exc.strerror or exc}") from exc
