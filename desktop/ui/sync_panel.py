@@ -1,0 +1,290 @@
+"""导出同步包 / 导入区里的包: the sync part of the 台账与同步 section.
+
+The panel shows what an export will carry before it is made, writes the package to a folder the
+secretary picks (a USB drive) with a progress dialog that can be cancelled, lists the packages
+sent with their hashes, and imports a district package after showing what it will change.
+The export runs on the GUI thread, pumping events from its progress callback: SQLite objects
+stay on the thread that made them, and cancelling is checked between steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.common import busy, show_error
+
+if TYPE_CHECKING:
+    from desktop.services.bundle import Services
+    from desktop.services.sync import ExportPlan, SentPackageDto
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(n / 1024))} KB"
+
+
+class SentPackageTableModel(QAbstractTableModel):
+    """Packages sent (passive: filled by `set_rows`)."""
+
+    HEADERS = ("序号", "导出时间", "文件", "期间", "记录数", "大小", "包哈希（SHA-256）")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[SentPackageDto] = []
+
+    def set_rows(self, rows: list[SentPackageDto]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> SentPackageDto:
+        return self._rows[index]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            period = f"{r.period_start or '建账起'} 至 {r.period_end}"
+            values = (str(r.sequence), r.exported_time.astimezone().strftime("%Y-%m-%d %H:%M"), r.file_name, period,
+                      str(r.record_count), _size(r.size), r.package_hash)
+            return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.path or r.file_name}\n包哈希：{r.package_hash}\n文件 SHA-256：{r.file_sha256}\n上一包：{r.previous_hash or '无'}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class SyncPanel(QWidget):
+    exported = Signal(object)  # SentPackageDto
+    district_package_applied = Signal(object)  # DistrictPackagePreview
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.plan: ExportPlan | None = None
+
+        export_box = QGroupBox("导出同步包（报送区里）")
+        form = QFormLayout()
+        self.period = QComboBox()
+        period_label = QLabel("报送期间(&D)：")
+        period_label.setBuddy(self.period)
+        form.addRow(period_label, self.period)
+        self.destination = QLineEdit()
+        self.destination.setPlaceholderText("选择U盘或其他文件夹")
+        self.browse_button = QPushButton("浏览(&B)…")
+        row = QHBoxLayout()
+        row.addWidget(self.destination, 1)
+        row.addWidget(self.browse_button)
+        destination_label = QLabel("保存到(&F)：")
+        destination_label.setBuddy(self.destination)
+        form.addRow(destination_label, row)
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("将报送：", self.plan_label)
+        self.export_button = QPushButton("导出同步包(&E)")
+        self.export_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        box_layout = QVBoxLayout(export_box)
+        box_layout.addLayout(form)
+        box_layout.addLayout(buttons)
+
+        history_box = QGroupBox("已导出的同步包")
+        self.model = SentPackageTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        QVBoxLayout(history_box).addWidget(self.table)
+
+        import_box = QGroupBox("区里下发的包")
+        self.import_button = QPushButton("导入区里的包(&I)…")
+        self.import_status = QLabel("区里下发的通知、转入党员和考核结果，验证签名后导入。")
+        self.import_status.setWordWrap(True)
+        import_layout = QHBoxLayout(import_box)
+        import_layout.addWidget(self.import_status, 1)
+        import_layout.addWidget(self.import_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(export_box)
+        layout.addWidget(history_box, 1)
+        layout.addWidget(import_box)
+        self.setTabOrder(self.period, self.destination)
+        self.setTabOrder(self.destination, self.browse_button)
+        self.setTabOrder(self.browse_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
+        self.setTabOrder(self.table, self.import_button)
+
+        self.period.currentIndexChanged.connect(self._update_plan)
+        self.browse_button.clicked.connect(self._browse)
+        self.export_button.clicked.connect(self.export)
+        self.import_button.clicked.connect(self.import_district_package)
+        self.refresh()
+
+    # -- state -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        history = self._call(self.services.sync.history) or []
+        self.model.set_rows(history)
+        current = self.period.currentData()
+        self.period.blockSignals(True)
+        self.period.clear()
+        self.period.addItem("自上一个同步包以来的变更（默认）" if history else "全部记录（首次报送）", None)
+        for sent in history:
+            self.period.addItem(f"自第 {sent.sequence} 号包（{sent.period_end}）以来", sent.sequence)
+        if history:
+            self.period.addItem("全部记录（重新报送）", 0)
+        index = self.period.findData(current)
+        self.period.setCurrentIndex(max(index, 0))
+        self.period.blockSignals(False)
+        self._update_plan()
+
+    def since_seq(self) -> int | None:
+        return self.period.currentData()
+
+    def _update_plan(self) -> None:
+        plan = self._call(lambda: self.services.sync.plan_export(self.since_seq()))
+        self.plan = plan
+        if plan is None:
+            self.plan_label.setText("")
+            return
+        from desktop.ui.sync_panel_text import describe_plan
+
+        self.plan_label.setText(describe_plan(plan))
+        self.export_button.setEnabled(not plan.problems)
+
+    def _call(self, action: Any) -> Any:
+        try:
+            return action()
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            show_error(self, exc)
+            return None
+
+    # -- export ------------------------------------------------------------------------------------
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择保存同步包的文件夹（如U盘）", self.destination.text())
+        if folder:
+            self.destination.setText(folder)
+
+    def ask_passphrase(self) -> str | None:
+        text, ok = QInputDialog.getText(self, "签名口令", "请输入支部签名证书的口令：", QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def make_progress(self) -> Any:
+        dialog = QProgressDialog("正在导出同步包…", "取消", 0, 1, self)
+        dialog.setWindowTitle("导出同步包")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        return dialog
+
+    def export(self) -> SentPackageDto | None:
+        folder = self.destination.text().strip()
+        if not folder:
+            QMessageBox.information(self, "导出同步包", "请先选择保存同步包的文件夹（如U盘）。")
+            self.destination.setFocus()
+            return None
+        passphrase = self.ask_passphrase()
+        if passphrase is None:
+            return None
+        dialog = self.make_progress()
+
+        def progress(done: int, total: int, label: str) -> bool:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(label)
+            QApplication.processEvents()
+            return not dialog.wasCanceled()
+
+        try:
+            sent = self.services.sync.export_package(Path(folder), passphrase=passphrase, since_seq=self.since_seq(),
+                                                     progress=progress)
+        except Exception as exc:  # noqa: BLE001
+            dialog.close()
+            show_error(self, exc, "未导出同步包")
+            return None
+        dialog.close()
+        self.refresh()
+        QMessageBox.information(self, "已导出同步包",
+                                f"已写出 {sent.path}\n第 {sent.sequence} 号包，{sent.record_count} 条记录\n包哈希：{sent.package_hash}")
+        self.exported.emit(sent)
+        return sent
+
+    # -- district packages -------------------------------------------------------------------------
+    def choose_district_package(self) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择区里下发的包", "", "同步包 (*.zip)")
+        return Path(path) if path else None
+
+    def confirm_changes(self, preview: Any) -> bool:
+        text = "\n".join(preview.changes)
+        answer = QMessageBox.question(
+            self, "导入区里的包",
+            f"{preview.file_name}（区里下发的第 {preview.sequence} 号包，签名有效）将作以下改动：\n\n{text}\n\n是否导入？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def import_district_package(self) -> Any:
+        path = self.choose_district_package()
+        if path is None:
+            return None
+        try:
+            with busy():
+                preview = self.services.sync.import_district_package(path)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, "无法导入")
+            return None
+        if preview.already_applied:
+            self.import_status.setText(f"{preview.file_name} 已导入过，未作改动。")
+            return preview
+        if not self.confirm_changes(preview):
+            return None
+        try:
+            with busy():
+                applied = self.services.sync.apply_district_package(path)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, "无法导入")
+            return None
+        self.import_status.setText(f"已导入 {preview.file_name}：" + "；".join(preview.changes))
+        self.refresh()
+        self.district_package_applied.emit(applied)
+        return applied
