@@ -30,11 +30,21 @@ SECTION_FILES = {
 }
 
 
+# dialogs opened from a section's button (label text without "&"/"…" starts with the prefix)
+DIALOGS = (
+    ("roster", "新增", "member-dialog.png"),
+    ("meetings", "记录会议", "meeting-dialog.png"),
+    ("dues", "年度核定", "dues-determination-dialog.png"),
+    ("dues", "登记缴纳", "dues-payment-dialog.png"),
+)
+
+
 class Shooter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.saved: list[str] = []
         self.unexpected: list[str] = []
+        self.expected: str | None = None
 
     def save(self, widget, name: str) -> None:  # type: ignore[no-untyped-def]
         from PySide6.QtWidgets import QApplication
@@ -48,16 +58,37 @@ class Shooter:
             raise SystemExit(f"could not write {path}")
         self.saved.append(name)
 
-    def close_unexpected(self) -> None:
-        """Save and close a modal box nobody asked for (it would block the script)."""
+    def close_modal(self) -> None:
+        """Save the modal dialog a button opened (or one nobody asked for) and close it: a modal
+        box would otherwise block the script."""
         from PySide6.QtWidgets import QApplication
 
         modal = QApplication.activeModalWidget()
-        if modal is not None and not getattr(modal, "_screenshot_expected", False):
+        if modal is None:
+            return
+        if self.expected:
+            name, self.expected = self.expected, None
+            self.save(modal, name)
+        else:
             name = f"unexpected-{len(self.unexpected) + 1}.png"
             modal.grab().save(str(self.out / name), "PNG")
             self.unexpected.append(f"{name}: {modal.windowTitle()}")
-            modal.close()
+        reject = getattr(modal, "reject", None)
+        (reject or modal.close)()
+
+    def shoot_dialog(self, page, prefix: str, name: str) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QPushButton
+
+        for button in page.findChildren(QPushButton):
+            label = button.text().replace("&", "").rstrip("…").strip()
+            if label.startswith(prefix) and button.isEnabled() and button.isVisible():
+                self.expected = name
+                button.click()  # the dialog's exec() returns once close_modal has saved it
+                if self.expected == name:
+                    print(f"note: {prefix} opened no dialog; {name} not saved")
+                self.expected = None
+                return
+        print(f"note: no enabled button {prefix!r} on the page; {name} not saved")
 
 
 def main(argv: list[str]) -> int:
@@ -78,7 +109,7 @@ def main(argv: list[str]) -> int:
     install_app_font(app)
     shooter = Shooter(out)
     watchdog = QTimer()
-    watchdog.timeout.connect(shooter.close_unexpected)
+    watchdog.timeout.connect(shooter.close_modal)
     watchdog.start(300)
 
     from desktop.ui.first_run import FirstRunDialog
@@ -113,6 +144,9 @@ def main(argv: list[str]) -> int:
                     tabs.setCurrentIndex(index)
                     shooter.save(window, f"{key}-tab{index + 1}.png")
                 tabs.setCurrentIndex(0)
+        for key, prefix, name in DIALOGS:
+            if key in dict((k, 1) for k, _l, _s in SECTIONS):
+                shooter.shoot_dialog(window.show_section(key), prefix, name)
         window.show_section("home")
         about = AboutDialog(window.services, window)
         about.show()
