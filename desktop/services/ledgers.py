@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,22 @@ class AmendmentDto:
         if self.new_values is None:
             change = "记录被删除（原记录保留在更正记录中）"
         else:
-            change = "；".join(f"{k}：{_show(v)} → {_show(self.new_values.get(k))}" for k, v in self.old_values.items())
+            change = "；".join(f"{column_label(k)}：{_show(v)} → {_show(self.new_values.get(k))}" for k, v in self.old_values.items())
         return f"更正（{when}）{change}。原因：{self.reason}"
+
+
+COLUMN_LABELS = {
+    "name": "姓名", "sex": "性别", "ethnicity": "民族", "birth_date": "出生日期", "id_number": "公民身份号码",
+    "education": "学历", "degree": "学位", "category": "人员类别", "work_unit_post": "工作单位及职务",
+    "phone": "手机号码", "residence": "现居住地", "household_registration": "户籍所在地", "joined_on": "入党日期",
+    "confirmed_on": "转正日期", "stage": "党员类型", "party_group_id": "所在党小组", "party_post": "党内职务",
+    "status": "党籍状态", "notes": "备注", "held_on": "日期", "date": "日期", "topic": "议题", "title": "标题",
+    "place": "地点", "amount": "金额", "paid_on": "缴纳日期", "reason": "原因", "note": "备注",
+}
+
+
+def column_label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column)
 
 
 def _show(value: Any) -> str:
@@ -126,6 +140,27 @@ def _amendment_dto(r: AmendmentRecord) -> AmendmentDto:
     return AmendmentDto(r.id, r.table_name, r.row_id, r.action, json.loads(r.old_values),
                         json.loads(r.new_values) if r.new_values is not None else None, r.reason, r.actor,
                         r.amended_at, r.locked_by_ledger_id, r.carried_in_ledger_id)
+
+
+def verify_file(path: Path, ca: Path | None, *, roots: list[Any] | None = None) -> VerificationDto:
+    """Verify a PDF's signature against the CA certificate file `ca` (or the certificates `roots`);
+    needs no data folder (the district checks ledgers with this)."""
+    from desktop.sync import identity as ident
+    from desktop.sync.pdfsign import verify_pdf
+
+    trust = list(roots or [])
+    if ca is not None:
+        try:
+            trust.append(ident.parse_certificate(Path(ca).read_bytes(), "CA 证书"))
+        except OSError as exc:
+            raise LedgerError(f"无法读取 CA 证书文件 {ca}：{exc.strerror or exc}") from exc
+    result = verify_pdf(Path(path), trust)
+    summary = result.summary
+    if result.signed and not trust:
+        summary += "（未提供区级 CA 证书，无法判断是否可信。）"
+    return VerificationDto(result.path, result.signed, result.signer, result.fingerprint, result.signing_time,
+                           result.intact and result.valid, result.trusted, result.whole_file, result.self_signed,
+                           result.ok, summary)
 
 
 class LedgerService:
@@ -318,31 +353,17 @@ class LedgerService:
         """Is the PDF signed, by whom, intact, trusted (by `ca`, or the district CA imported here),
         covering the whole file? Also names the produced ledger it is, when it is one of ours."""
         from desktop.sync import identity as ident
-        from desktop.sync.pdfsign import verify_pdf
 
-        roots = []
-        if ca is not None:
-            try:
-                roots.append(ident.parse_certificate(Path(ca).read_bytes(), "CA 证书"))
-            except FileNotFoundError as exc:
-                raise LedgerError(f"找不到 CA 证书文件 {ca}。") from exc
-        else:
-            district = ident.district_ca(self.ctx.folder.keys)
-            if district is not None:
-                roots.append(district)
-        result = verify_pdf(Path(path), roots)
-        known = None
-        if Path(path).exists():
-            checksum = _sha256(Path(path))
-            known = next((p for p in self.produced() if p.sha256 == checksum), None)
-        summary = result.summary
-        if result.signed and not roots:
-            summary += "（未提供区级 CA 证书，无法判断是否可信。）"
-        if known is not None:
-            summary += f"\n这是本支部 {known.produced_at.astimezone():%Y-%m-%d %H:%M} 导出的《{known.title}》。"
-        return VerificationDto(result.path, result.signed, result.signer, result.fingerprint, result.signing_time,
-                               result.intact and result.valid, result.trusted, result.whole_file, result.self_signed,
-                               result.ok, summary, known)
+        roots = None if ca is not None else [c for c in [ident.district_ca(self.ctx.folder.keys)] if c is not None]
+        result = verify_file(path, ca, roots=roots)
+        if not Path(path).exists():
+            return result
+        checksum = _sha256(Path(path))
+        known = next((p for p in self.produced() if p.sha256 == checksum), None)
+        if known is None:
+            return result
+        summary = result.summary + f"\n这是本支部 {known.produced_at.astimezone():%Y-%m-%d %H:%M} 导出的《{known.title}》。"
+        return replace(result, summary=summary, known_ledger=known)
 
     def home_items(self) -> list[HomeItem]:
         from desktop.sync import identity as ident
