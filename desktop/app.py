@@ -17,12 +17,41 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from desktop import cli
+class WindowOptions:
+    def __init__(self, data_dir: str | None, demo: bool) -> None:
+        self.data_dir = data_dir
+        self.demo = demo
 
-    args = cli.build_parser().parse_args(argv)
-    if args.command:
-        return cli.run(args)
+
+def _window_options(argv: Sequence[str] | None) -> WindowOptions | None:
+    """The window's options when the command line asks for nothing else, else None.
+
+    Read by hand: argparse and every area's subcommands cost ~0.1 s, which a plain start of the
+    window should not pay before its first paint. Anything unusual goes to the full parser."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    data_dir: str | None = None
+    demo = False
+    while args:
+        arg = args.pop(0)
+        if arg == "--demo":
+            demo = True
+        elif arg == "--data-dir" and args and not args[0].startswith("-"):
+            data_dir = args.pop(0)
+        elif arg.startswith("--data-dir=") and len(arg) > len("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+        else:
+            return None
+    return WindowOptions(data_dir, demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _window_options(argv)
+    if args is None:
+        from desktop import cli
+
+        args = cli.build_parser().parse_args(argv)
+        if args.command:
+            return cli.run(args)
     if not _has_display():
         print(
             "没有图形显示（DISPLAY 未设置），无法打开窗口。\n"
@@ -59,7 +88,9 @@ def run_window(data_dir: str | None, *, demo: bool = False) -> int:
 
     app = make_application()
     window = MainWindow()
-    if os.environ.get("BRANCH_LEDGER_EXIT_ON_PAINT"):  # bench/startup.py: time to the first paint
+    # bench/startup.py: "1" quits at the first paint; "data" once the folder is open and shown.
+    exit_mode = os.environ.get("BRANCH_LEDGER_EXIT_ON_PAINT", "")
+    if exit_mode == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
         window.show()
         return app.exec()
@@ -68,7 +99,10 @@ def run_window(data_dir: str | None, *, demo: bool = False) -> int:
     def open_once() -> None:
         if not opened:
             opened.append(True)
-            open_into_window(window, data_dir, demo=demo)
+            ok = open_into_window(window, data_dir, demo=demo)
+            if exit_mode == "data":
+                window.repaint()
+                QTimer.singleShot(0, lambda: app.exit(0 if ok else 4))
 
     # Open the folder only after the first paint (the database layer is imported there); the
     # timer covers a window that is never painted (started minimized).

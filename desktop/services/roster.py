@@ -179,10 +179,23 @@ class RosterService:
 
     # -- members ----------------------------------------------------------------------------
     def list_members(self) -> list[MemberDto]:
+        """Every member, in entry order. Read as plain rows, not ORM objects: a 10,000-member
+        roster loads in a fraction of the time (no identity map, no attribute instrumentation)."""
+        table = MemberRecord.__table__
+        columns = [table.c[name] for name in _FIELD_NAMES]
         with self.ctx.reading() as session:
             groups = group_names(session)
-            records = session.scalars(select(MemberRecord).order_by(MemberRecord.id)).all()
-            return [member_to_dto(r, groups) for r in records]
+            rows = session.connection().execute(
+                select(table.c.id, table.c.created_at, table.c.updated_at, *columns).order_by(table.c.id)
+            ).all()
+        result = []
+        for row in rows:
+            member_id, created_at, updated_at, *values = row
+            fields = dict(zip(_FIELD_NAMES, values))
+            group_id = fields["party_group_id"]
+            result.append(MemberDto(**fields, id=member_id, party_group=groups.get(group_id) if group_id else None,
+                                    created_at=created_at, updated_at=updated_at))
+        return result
 
     def get_member(self, member_id: int) -> MemberDto:
         with self.ctx.reading() as session:

@@ -87,11 +87,13 @@ class MemberTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[MemberDto] = []
+        self._texts: dict[int, tuple[str, ...]] = {}
 
     # -- feeding --------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[MemberDto]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = {}
         self.endResetModel()
 
     def rows(self) -> list[MemberDto]:
@@ -120,9 +122,12 @@ class MemberTableModel(QAbstractTableModel):
         if role not in _ROLES or not (0 <= row < len(self._rows)) or not (0 <= column < len(COLUMNS)):
             return None
         member = self._rows[row]
-        spec = COLUMNS[column]
         if role == _DISPLAY or role == _TOOLTIP:
-            return spec.text(member)
+            texts = self._texts.get(member.id)
+            if texts is None:  # the cells of a row are formatted once, when first painted
+                texts = self._texts[member.id] = tuple(c.text(member) for c in COLUMNS)
+            return texts[column]
+        spec = COLUMNS[column]
         if role == SORT_ROLE:
             return spec.sort_key(member) if spec.sort_key else spec.text(member)
         if role == MEMBER_ID_ROLE:
@@ -352,8 +357,8 @@ class MemberFilterProxy(QAbstractProxyModel):
         return not parent.isValid() and bool(self._shown)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._shown):
-            return None
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._shown):
+            return None  # most roles a view asks for (font, alignment, decoration…) end here
         return self.sourceModel().cell(self._shown[index.row()], index.column(), role)  # type: ignore[attr-defined]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802

@@ -153,3 +153,14 @@ def test_read_only_media_open_read_only_with_a_banner(qtbot, boxes, demo_folder:
         services.roster.add_member(MemberFields(name="王小明", joined_on=dt.date(2010, 1, 1)))
     assert isinstance(raised.value, (LedgerError, sqlite3.Error)) or "readonly" in str(raised.value).lower()
     window.close()
+
+
+def test_window_options_are_read_without_the_full_command_line() -> None:
+    from desktop.app import _window_options
+
+    options = _window_options(["--data-dir", "某处", "--demo"])
+    assert options is not None and (options.data_dir, options.demo) == ("某处", True)
+    assert _window_options(["--data-dir=甲"]).data_dir == "甲"
+    assert _window_options([]).data_dir is None
+    for argv in (["backup"], ["--help"], ["--version"], ["--data-dir"], ["--data-dir", "x", "roster", "export", "a.xlsx"]):
+        assert _window_options(argv) is None, argv  # these go to the full parser
