@@ -86,10 +86,23 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_PK_CACHE: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+
 def _pk_columns(conn: Connection, table: str) -> list[str]:
     info = conn.exec_driver_sql(f"PRAGMA table_info({_quote(table)})").fetchall()
     pk = sorted((row[5], row[1]) for row in info if row[5])
     return [name for _, name in pk] or ["rowid"]
+
+
+def _pk_columns_of(state: Any) -> list[str]:
+    """The primary-key column names of a mapped object's table (from the model: no query)."""
+    table = state.mapper.local_table
+    key = (table.name, tuple(c.name for c in table.primary_key.columns))
+    cached = _PK_CACHE.get(key)
+    if cached is None:
+        cached = _PK_CACHE[key] = list(key[1])
+    return cached
 
 
 def _read_row(conn: Connection, table: str, pk_cols: Sequence[str], pk_values: Sequence[Any]) -> dict[str, Any] | None:
@@ -97,6 +110,29 @@ def _read_row(conn: Connection, table: str, pk_cols: Sequence[str], pk_values: S
     params = tuple(_jsonable(v) if isinstance(v, (dt.date, Decimal)) else v for v in pk_values)
     row = conn.exec_driver_sql(f"SELECT * FROM {_quote(table)} WHERE {where}", params).mappings().first()
     return dict(row) if row is not None else None
+
+
+def _read_rows(conn: Connection, table: str, pk_cols: Sequence[str], keys: Sequence[Sequence[Any]]) -> dict[str, dict[str, Any]]:
+    """Rows by row id, read in batches when the key is one column."""
+    if len(pk_cols) != 1:
+        out = {}
+        for key in keys:
+            row = _read_row(conn, table, pk_cols, key)
+            if row is not None:
+                out[row_id_of(key)] = row
+        return out
+    column = pk_cols[0]
+    values = [k[0] for k in keys]
+    out = {}
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        params = tuple(_jsonable(v) if isinstance(v, (dt.date, Decimal)) else v for v in chunk)
+        for row in conn.exec_driver_sql(
+            f"SELECT * FROM {_quote(table)} WHERE {_quote(column)} IN ({marks})", params
+        ).mappings():
+            out[row_id_of([row[column]])] = dict(row)
+    return out
 
 
 # -- appending ------------------------------------------------------------------------------------
@@ -313,13 +349,18 @@ def _after_flush(session: Session, _context: Any) -> None:
     if not pending:
         return
     conn = session.connection()
-    pk_cache: dict[str, list[str]] = {}
+    wanted: dict[str, tuple[list[str], list[Any]]] = {}
+    for table, _row_id, obj, action in pending:
+        if action != "delete":
+            state = inspect(obj)
+            cols, keys = wanted.setdefault(table, (_pk_columns_of(state), []))
+            keys.append(state.mapper.primary_key_from_instance(obj))
+    stored = {table: _read_rows(conn, table, cols, keys) for table, (cols, keys) in wanted.items()}
     changes = []
     for table, row_id, obj, action in pending:
         data = None
         if action != "delete":
-            pk_cols = pk_cache.setdefault(table, _pk_columns(conn, table))
-            data = _read_row(conn, table, pk_cols, inspect(obj).mapper.primary_key_from_instance(obj))
+            data = stored[table].get(row_id)
             if data is None:
                 continue
         changes.append(_Change(table, row_id, action, data))
