@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="目标文件夹（如U盘）")
     exp.add_argument("--since", type=int, metavar="SEQ", help="从第 SEQ 号包之后的变更开始（0 = 全部）")
     exp.add_argument("--plan", action="store_true", help="只列出将要导出的内容，不导出")
+    exp.add_argument("--no-ledgers", action="store_true", help="不附签名台账 PDF（记录、审计和统计数仍报送）")
     exp.set_defaults(handler=_export)
 
     imp = commands.add_parser("import", help="验证并导入区里下发的包（通知、转入党员、考核结果）")
@@ -60,7 +61,8 @@ def _export(args: argparse.Namespace) -> int:
             print("\n".join(describe_plan(services.sync.plan_export(args.since))))
             return 0
         secret = passphrase("BRANCH_LEDGER_PASSPHRASE", "支部签名口令：")
-        sent = services.sync.export_package(args.out, passphrase=secret, since_seq=args.since)
+        sent = services.sync.export_package(args.out, passphrase=secret, since_seq=args.since,
+                                            with_ledgers=not args.no_ledgers)
         print(sent.path)
         return 0
 

@@ -406,7 +406,7 @@ DEMO_BRANCHES = (
 
 def build_demo(root: Path, *, district_passphrase: str, branch_passphrase: str, today: dt.date,
                packages_per_branch: int = 3, log: Callable[[str], None] = lambda _m: None,
-               branch_template: Path | None = None) -> DistrictService:
+               branch_template: Path | None = None, with_ledgers: bool = True) -> DistrictService:
     """A district folder with its CA, three demo branches (full demo data folders under
     `root/branches/<code>/`, each with a district certificate) and a season of packages from each,
     imported into the district database, plus one notice package per branch in `root/outbox/`."""
@@ -443,7 +443,7 @@ def build_demo(root: Path, *, district_passphrase: str, branch_passphrase: str, 
             for number in range(packages_per_branch):
                 if number:
                     services.branch.set_setting("sync.demo_note", f"第 {number + 1} 次报送")
-                sent = services.sync.export_package(inbox, passphrase=branch_passphrase)
+                sent = services.sync.export_package(inbox, passphrase=branch_passphrase, with_ledgers=with_ledgers and not number)
                 log(f"{name}：同步包 {sent.file_name}")
         finally:
             services.close()

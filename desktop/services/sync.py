@@ -53,6 +53,7 @@ NOT_SENT = frozenset({
     "audit_entry", "record_lock", "produced_ledger", "alembic_version",
 })
 LEDGER_KINDS = ("roster", "meetings", "dues", "report")
+NOT_LOCKED = frozenset({"setting"})  # the secretary's settings go along but stay editable
 _HASH_NAME = re.compile(r"^[0-9a-f]{64}$")
 
 Progress = Callable[[int, int, str], bool | None]
@@ -285,15 +286,17 @@ class SyncService:
 
     # -- export ------------------------------------------------------------------------------------
     def export_package(self, out_dir: Path, *, passphrase: str, since_seq: int | None = None,
-                       progress: Progress | None = None) -> SentPackageDto:
+                       progress: Progress | None = None, with_ledgers: bool = True) -> SentPackageDto:
         """Build, sign and write the package to `out_dir`, then record it. Cancelling through
-        `progress` (returning False) leaves nothing behind."""
+        `progress` (returning False) leaves nothing behind. `with_ledgers=False` leaves out the
+        signed ledger PDFs (records, audit entries and figures still go)."""
         out_dir = Path(out_dir)
         today = self.ctx.today()
         signer = self._signer(passphrase)
         code = self._branch_code()
         plan = self.plan_export(since_seq)
-        steps = 5 + len(plan.ledger_years) * len(LEDGER_KINDS)
+        ledger_years = plan.ledger_years if with_ledgers else ()
+        steps = 5 + len(ledger_years) * len(LEDGER_KINDS)
         step = 0
 
         def tick(label: str) -> None:
@@ -305,6 +308,7 @@ class SyncService:
         tick("读取变更的记录")
         payload: dict[str, bytes] = {}
         counts: dict[str, int] = {}
+        locked: list[tuple[str, Any]] = []
         with self.ctx.reading() as session:
             for table in self._tables():
                 rows = session.execute(select(table).where(*self._since_clause(table, plan.since_time))).mappings().all()
@@ -318,6 +322,8 @@ class SyncService:
                 }
                 payload[f"data/records/{table.name}.json"] = json_bytes(document)
                 counts[table.name] = len(rows)
+                if table.name not in NOT_LOCKED and len(keys) == 1:
+                    locked.extend((table.name, row[keys[0]]) for row in rows)
             sent = set(session.scalars(select(SentAttachmentRecord.sha256)))
         tick("审计记录与附件")
         audit_from = self._since_audit_seq(plan.since_seq)
@@ -333,7 +339,7 @@ class SyncService:
         payload["data/figures.json"] = json_bytes({"schema_version": SCHEMA_VERSION,
                                                    "years": [self.figures(y) for y in plan.ledger_years]})
         with tempfile.TemporaryDirectory(prefix="branch-ledger-sync-") as tmp:
-            ledgers = self._signed_ledgers(Path(tmp), plan.ledger_years, passphrase, tick)
+            ledgers = self._signed_ledgers(Path(tmp), ledger_years, passphrase, tick)
             for name, path in ledgers.items():
                 payload[f"data/ledgers/{name}"] = path.read_bytes()
         tick("签名并写出同步包")
@@ -349,6 +355,11 @@ class SyncService:
         tick("写出文件")
         path = write_package(out_dir, stem, files)
         data = path.read_bytes()
+        try:
+            self._lock_sent(path, plan.sequence, locked, cms.common_name(signer.certificate))
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         contents = {"tables": counts, "attachments": len(new_attachments), "audit_entries": len(entries),
                     "ledgers": sorted(ledgers), "audit_head": [head_seq, head_hash]}
         try:
@@ -375,6 +386,15 @@ class SyncService:
             raise
         tick("完成")
         return dto
+
+    def _lock_sent(self, path: Path, sequence: int, records: list[tuple[str, Any]], signer: str) -> None:
+        """The records that went out are locked like a signed ledger's (changes need a 更正 reason)."""
+        try:
+            from desktop.services.ledgers import LedgerService
+        except ImportError:
+            return
+        LedgerService(self.ctx).record_output("sync", f"同步包（第 {sequence} 号）", path, records=records,
+                                              signed=True, year=self.ctx.today().year, signer=signer)
 
     def _since_audit_seq(self, since_seq: int) -> int:
         if not since_seq:

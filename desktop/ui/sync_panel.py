@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -114,6 +115,9 @@ class SyncPanel(QWidget):
         destination_label = QLabel("保存到(&F)：")
         destination_label.setBuddy(self.destination)
         form.addRow(destination_label, row)
+        self.with_ledgers = QCheckBox("附上本期签名台账 PDF(&L)（花名册、组织生活、党费、述职；导出后相关记录锁定）")
+        self.with_ledgers.setChecked(True)
+        form.addRow("", self.with_ledgers)
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -151,7 +155,8 @@ class SyncPanel(QWidget):
         layout.addWidget(import_box)
         self.setTabOrder(self.period, self.destination)
         self.setTabOrder(self.destination, self.browse_button)
-        self.setTabOrder(self.browse_button, self.export_button)
+        self.setTabOrder(self.browse_button, self.with_ledgers)
+        self.setTabOrder(self.with_ledgers, self.export_button)
         self.setTabOrder(self.export_button, self.table)
         self.setTabOrder(self.table, self.import_button)
 
@@ -238,7 +243,7 @@ class SyncPanel(QWidget):
 
         try:
             sent = self.services.sync.export_package(Path(folder), passphrase=passphrase, since_seq=self.since_seq(),
-                                                     progress=progress)
+                                                     progress=progress, with_ledgers=self.with_ledgers.isChecked())
         except Exception as exc:  # noqa: BLE001
             dialog.close()
             show_error(self, exc, "未导出同步包")

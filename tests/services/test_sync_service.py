@@ -56,6 +56,8 @@ def test_export_writes_a_package_the_district_accepts(enrolled, district, tmp_pa
     names = zipfile.ZipFile(sent.path).namelist()
     assert "B001-00001-20261121/data/records/member.json" in names
     assert "B001-00001-20261121/data/audit/entries.json" in names
+    assert "B001-00001-20261121/data/ledgers/roster-2026.pdf" in names  # signed by the ledger service
+    assert enrolled.ledgers.is_locked("member", 1)  # what went out is locked
     result = district.import_packages([sent.path])[0]
     assert result.status == "imported", result.message
     members = district.store.rows_of("B001", "member")
@@ -64,14 +66,14 @@ def test_export_writes_a_package_the_district_accepts(enrolled, district, tmp_pa
 
 
 def test_reexport_gets_a_new_sequence_linked_to_the_previous_one(enrolled, district, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    first = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET)
+    first = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, with_ledgers=False)
     first_bytes = first.path.read_bytes()
     enrolled.branch.set_setting("sync.test", "changed")
     plan = enrolled.sync.plan_export()
     assert plan.sequence == 2 and plan.previous_hash == first.package_hash and plan.since_seq == 1
     assert dict(plan.tables).get("member", 0) < len(enrolled.roster.list_members())  # only what changed
-    second = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET)
-    again = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, since_seq=0)
+    second = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, with_ledgers=False)
+    again = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, since_seq=0, with_ledgers=False)
     assert [p.sequence for p in enrolled.sync.history()] == [3, 2, 1]
     assert second.previous_hash == first.package_hash and again.previous_hash == second.package_hash
     assert again.record_count >= first.record_count  # since 0 = everything again
@@ -149,6 +151,6 @@ def test_district_package_for_another_branch_or_going_backwards_is_refused(enrol
 
 
 def test_branch_package_is_not_accepted_as_a_district_package(enrolled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sent = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET)
+    sent = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, with_ledgers=False)
     with pytest.raises(LedgerError, match="包类型"):
         enrolled.sync.import_district_package(sent.path)

@@ -31,6 +31,7 @@ def panel(qtbot, demo_copy, district, monkeypatch: pytest.MonkeyPatch, tmp_path:
     qtbot.addWidget(widget)
     monkeypatch.setattr(widget, "ask_passphrase", lambda: BRANCH_SECRET)
     widget.destination.setText(str(tmp_path / "usb"))
+    widget.with_ledgers.setChecked(False)  # signed PDFs are tested in test_sync_service; keep these fast
     return widget
 
 
