@@ -269,3 +269,21 @@ def test_ledger_records_name_every_row_shown(demo_copy, tmp_path) -> None:  # ty
     payment_ids = {i for t, i in rendered.records if t == "dues_payment"}
     assert payment_ids == {p.id for p in demo_copy.dues.payments(Y)}
     assert rendered.kind == "dues" and rendered.year == Y and rendered.path.exists()
+
+
+def test_rows_of_a_signed_ledger_change_only_with_an_amendment(demo_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.domain.errors import RecordLockedError
+
+    rendered = demo_copy.dues.render_ledger(Y, tmp_path / "dues.pdf")
+    demo_copy.ledgers.record_output("dues", rendered.title, rendered.path, records=rendered.records, year=Y)
+    payment = demo_copy.dues.payments(Y)[0]
+    with pytest.raises(RecordLockedError):
+        demo_copy.dues.delete_payment(payment.id)
+    assert demo_copy.dues.get_payment(payment.id).amount == payment.amount  # untouched
+    det = next(d for d in demo_copy.dues.determinations(Y) if d.member_id == payment.member_id)
+    with pytest.raises(RecordLockedError):
+        demo_copy.dues.determine(det.member_id, Y, category=det.category, base=D("9999"), from_month=det.from_month,
+                                 reason="x", determined_by="书记")
+    demo_copy.dues.delete_payment(payment.id, amendment_reason="重复录入")
+    assert all(p.id != payment.id for p in demo_copy.dues.payments(Y))
+    assert demo_copy.ledgers.amendments_for("dues_payment", payment.id)
