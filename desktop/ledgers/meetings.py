@@ -53,7 +53,8 @@ def render_signin_sheet(out: Path, info: PageInfo, meeting: Any, expected: Seque
     head = _head_rows(meeting, st)
     head.append(["主持人", meeting.chair or "", "记录人", meeting.recorder or ""])
     story.append(grid_table(head, [22 * mm, 68 * mm, 22 * mm, 68 * mm], header_rows=0, font_size=9,
-                            extra_styles=_KEY_VALUE))
+                            extra_styles=[*_KEY_VALUE, ("ALIGN", (2, 0), (2, -1), "CENTER"),
+                                          ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#F3F3F3"))]))
     voting = sum(1 for a in expected if a.votes)
     story.append(para(f"应到 {len(expected)} 人（其中有表决权的正式党员 {voting} 人，预备党员 {len(expected) - voting} 人）；"
                       "实到　　　人；请假　　　人；缺席　　　人", st["body"]))
@@ -116,6 +117,8 @@ def _minutes_story(detail: Any, st: dict, *, title: str | None, compact: bool = 
                      "", ""])
     rows.append(["录入情况", para(_stamp_line(m), cell), "", ""])
     spans = [("SPAN", (1, i), (3, i)) for i in range(len(rows)) if rows[i][2] == "" and rows[i][3] == ""]
+    spans += [style for i in range(len(rows)) if rows[i][2] != ""
+              for style in (("ALIGN", (2, i), (2, i), "CENTER"), ("BACKGROUND", (2, i), (2, i), colors.HexColor("#F3F3F3")))]
     widths = [24 * mm, 66 * mm, 20 * mm, 70 * mm] if not compact else [24 * mm, 110 * mm, 20 * mm, 113 * mm]
     story.append(grid_table(rows, widths, header_rows=0, font_size=9,
                             extra_styles=[*_KEY_VALUE, *spans, ("VALIGN", (0, 0), (-1, -1), "TOP")]))

@@ -283,3 +283,21 @@ def test_cli_lists_meetings_and_prints_a_signin_sheet(demo_template, tmp_path: P
 def test_fast_roster_read_agrees_with_the_roster_service(demo_copy) -> None:  # type: ignore[no-untyped-def]
     for day in (dt.date(2026, 1, 1), dt.date(2026, 6, 15), dt.date(2026, 11, 21)):
         assert demo_copy.meetings._members_on(day) == demo_copy.roster.members_on(day)
+
+
+def test_records_of_a_signed_ledger_change_only_with_an_amendment(demo_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.domain.errors import RecordLockedError
+
+    rendered = demo_copy.meetings.render_ledger(2026, tmp_path / "ledger.pdf")
+    demo_copy.ledgers.record_output("meetings", rendered.title, rendered.path, records=rendered.records, year=2026)
+    held = next(m for m in demo_copy.meetings.list_meetings(2026) if m.held and m.held_on.month == 3)
+    detail = demo_copy.meetings.get_meeting(held.id)
+    with pytest.raises(RecordLockedError):
+        demo_copy.meetings.record_meeting(held.id, replace(detail.to_input(), topic="改写"))
+    with pytest.raises(RecordLockedError):
+        demo_copy.meetings.delete_meeting(held.id)
+    assert demo_copy.meetings.get_meeting(held.id).meeting.topic == held.topic  # untouched
+    fixed = demo_copy.meetings.record_meeting(held.id, replace(detail.to_input(), topic="更正后的主题"),
+                                              amendment_reason="主题录入有误")
+    assert fixed.meeting.topic == "更正后的主题"
+    assert demo_copy.ledgers.amendments_for("meeting", held.id)

@@ -180,3 +180,22 @@ def test_settings_tab_saves_frequencies_and_limits(qtbot, demo_copy) -> None:  #
     settings = demo_copy.meetings.settings()
     assert settings.late_entry_working_days == 5 and settings.frequencies["党课"] == "month"
     assert len([o for o in demo_copy.meetings.calendar("year", 2026) if o.kind == "党课"]) == 12
+
+
+def test_editing_a_locked_record_asks_for_the_amendment_reason(qtbot, page, tmp_path: Path, monkeypatch, warnings) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    services = page.services
+    rendered = services.meetings.render_ledger(2026, tmp_path / "ledger.pdf")
+    services.ledgers.record_output("meetings", rendered.title, rendered.path, records=rendered.records, year=2026)
+    held = next(m for m in services.meetings.list_meetings(2026) if m.held and m.held_on.month == 4)
+    page.refresh()
+    page.select_meeting(held.id)
+    dialog = page.make_dialog(page.selected())
+    qtbot.addWidget(dialog)
+    dialog.topic_edit.setText("更正后的主题")
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append(a[2]) or ("原记录主题有误", True)))
+    detail = page.save_dialog(dialog, held.id)
+    assert asked and detail is not None and detail.meeting.topic == "更正后的主题"
+    assert services.ledgers.amendments_for("meeting", held.id)[0].reason == "原记录主题有误"
