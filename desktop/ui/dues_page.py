@@ -117,11 +117,11 @@ class DuesPage(QWidget):
         self.grid_proxy.setSourceModel(self.grid_model)
         self.grid_view = _table(self.grid_proxy)
         self.grid_view.setObjectName("duesGrid")
-        self.grid_view.doubleClicked.connect(lambda _index: self.record_payment())
+        self.grid_view.activated.connect(lambda _index: self.record_payment())  # Enter or double-click
         self.payment_model = PaymentTableModel(self)
         self.payment_view = _table(self.payment_model)
         self.payment_view.setObjectName("payments")
-        self.payment_view.doubleClicked.connect(lambda _index: self.print_receipt())
+        self.payment_view.activated.connect(lambda _index: self.print_receipt())
         self.remittance_model = RemittanceTableModel(self)
         self.remittance_view = _table(self.remittance_model)
         self.remittance_view.setObjectName("remittances")

@@ -287,3 +287,14 @@ def test_rows_of_a_signed_ledger_change_only_with_an_amendment(demo_copy, tmp_pa
     demo_copy.dues.delete_payment(payment.id, amendment_reason="重复录入")
     assert all(p.id != payment.id for p in demo_copy.dues.payments(Y))
     assert demo_copy.ledgers.amendments_for("dues_payment", payment.id)
+
+
+def test_base_rising_after_an_advance_leaves_the_difference_due(branch) -> None:  # type: ignore[no-untyped-def]
+    services, a, _ = branch
+    services.dues.record_payment(a, paid_on=dt.date(2026, 11, 1), months=months("2026-11", "2026-12"), amount="90",
+                                 method="现金", collector="书记")
+    services.dues.determine(a, Y, category="在职", base=D("5000.01"), from_month=12, reason="涨薪",
+                            determined_by="书记")
+    row = next(r for r in services.dues.year_grid(Y) if r.member_id == a)
+    assert row.cells[11].state == "partial" and row.cells[11].due - row.cells[11].paid == D("30.00")
+    assert [d.remaining for d in services.dues.due_months(a) if d.month == Month(2026, 12)] == [D("30.00")]
