@@ -100,3 +100,17 @@ class ObligationTableModel(RowsModel):
 
     def color(self, row: Any) -> QColor | None:
         return QColor(STATUS_COLORS.get(row.status, "#000000"))
+
+
+class MemberRateModel(RowsModel):
+    """Each member's attendance over the year's held meetings (参会率)."""
+
+    COLUMNS = (
+        ("姓名", lambda r: r.name),
+        ("应参加", lambda r: r.expected),
+        ("实参加", lambda r: r.present),
+        ("参会率", lambda r: f"{r.rate:.0%}" if r.rate is not None else ""),
+    )
+
+    def color(self, row: Any) -> QColor | None:
+        return QColor("#b00020") if row.rate is not None and row.rate < 0.6 else None

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import LedgerError, RecordLockedError
 from desktop.ui.common import guarded, show_error
-from desktop.ui.meetings_models import MeetingTableModel, ObligationTableModel
+from desktop.ui.meetings_models import MeetingTableModel, MemberRateModel, ObligationTableModel
 
 if TYPE_CHECKING:
     from desktop.services.bundle import Services
@@ -106,10 +108,12 @@ class MeetingsPage(QWidget):
         self.signin_button = QPushButton("签到表(&Q)…")
         self.minutes_button = QPushButton("会议记录(&M)…")
         self.ledger_button = QPushButton("年度台账(&Y)…")
+        self.rates_button = QPushButton("党员参会率(&B)…")
         actions = (
             (self.plan_button, self.plan), (self.record_button, self.record), (self.edit_button, self.edit_selected),
             (self.delete_button, self.delete_selected), (self.signin_button, self.print_signin),
             (self.minutes_button, self.print_minutes), (self.ledger_button, self.print_ledger),
+            (self.rates_button, self.show_member_rates),
         )
         for button, action in actions:
             button.clicked.connect(action)
@@ -296,3 +300,30 @@ class MeetingsPage(QWidget):
         rendered = guarded(self, lambda: self.services.meetings.render_ledger(year, out))
         self._preview(rendered)
         return rendered
+
+    def show_member_rates(self) -> QDialog:
+        """Per-member attendance of the chosen year, lowest first (with the lapse warnings)."""
+        year = self.year.value()
+        figures = self.services.meetings.year_figures(year)
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"{year}年党员参会率")
+        dialog.resize(520, 560)
+        layout = QVBoxLayout(dialog)
+        average = figures.average_attendance_rate
+        layout.addWidget(QLabel(f"全年已记录会议 {figures.meetings_held} 次，平均参会率 "
+                                f"{average:.1%}" if average is not None else "本年尚无会议记录。"))
+        for warning in self.services.meetings.lapse_warnings():
+            label = QLabel(warning.text)
+            label.setWordWrap(True)
+            label.setStyleSheet("color:#b00020")
+            layout.addWidget(label)
+        model = MemberRateModel(dialog)
+        model.set_rows(sorted(figures.member_rates, key=lambda r: (r.rate if r.rate is not None else 2, r.name)))
+        layout.addWidget(_table(model))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.model = model  # type: ignore[attr-defined]
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog

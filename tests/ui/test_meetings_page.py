@@ -199,3 +199,16 @@ def test_editing_a_locked_record_asks_for_the_amendment_reason(qtbot, page, tmp_
     detail = page.save_dialog(dialog, held.id)
     assert asked and detail is not None and detail.meeting.topic == "更正后的主题"
     assert services.ledgers.amendments_for("meeting", held.id)[0].reason == "原记录主题有误"
+
+
+def test_member_rates_dialog_lists_each_member_lowest_first(qtbot, qtmodeltester, page) -> None:  # type: ignore[no-untyped-def]
+    dialog = page.show_member_rates()
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 25
+    rates = [model.row_at(r).rate for r in range(model.rowCount())]
+    assert rates == sorted(rates)
+    lowest = model.row_at(0)
+    assert lowest.name == page.services.meetings.lapse_warnings()[0].name  # the member drifting away
+    dialog.close()
