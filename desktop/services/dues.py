@@ -910,6 +910,12 @@ class DuesService:
             items.append(HomeItem("info", "dues", f"{len(missing)}名党员尚未核定{year}年党费（年度核定）"))
         return items
 
+    def year_overview(self, year: int) -> tuple[list[MemberYearRow], DuesYearFigures]:
+        """The grid and the figures of `year` from one read (what the dues page shows)."""
+        with self.ctx.reading() as session:
+            rows = self._year_rows(session, year)
+            return rows, self._figures(session, year, rows)
+
     def year_figures(self, year: int) -> DuesYearFigures:
         with self.ctx.reading() as session:
             return self._figures(session, year, self._year_rows(session, year))

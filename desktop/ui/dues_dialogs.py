@@ -6,8 +6,9 @@ through the service."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -78,13 +79,14 @@ class DeterminationDialog(QDialog):
     as the base is typed."""
 
     def __init__(self, members: Sequence[MemberChoice], *, year: int, member_id: int | None = None,
-                 rounding: str = DEFAULT_ROUNDING, farmer_amount: Decimal = Decimal("0.20"),
+                 current: Mapping[int, Any] | None = None, rounding: str = DEFAULT_ROUNDING, farmer_amount: Decimal = Decimal("0.20"),
                  determined_by: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("党费年度核定")
         self._rounding = rounding
         self._farmer_amount = farmer_amount
         self._categories = {m[0]: m[2] for m in members}
+        self._current = dict(current or {})  # member id -> the determination in force (a DeterminationDto)
         form = QFormLayout()
         self.member_combo = _member_combo(members, member_id)
         form.addRow("党员(&M)：", self.member_combo)
@@ -139,9 +141,15 @@ class DeterminationDialog(QDialog):
         self.setMinimumWidth(520)
 
     def _member_changed(self) -> None:
-        category = self._categories.get(self.member_combo.currentData())
+        """Start from the member's determination in force (to correct or adjust it), else their category."""
+        member_id = self.member_combo.currentData()
+        det = self._current.get(member_id)
+        category = det.category if det is not None else self._categories.get(member_id)
         if category in DUES_CATEGORIES:
             self.category_combo.setCurrentText(category)
+        self.base_edit.setText(yuan(det.base) if det is not None and det.base is not None else "")
+        self.fixed_edit.setText(yuan(det.fixed_amount) if det is not None and det.fixed_amount is not None else "")
+        self.approval_edit.setText(det.approval_ref or "" if det is not None else "")
         self._update()
 
     def _update(self) -> None:
@@ -292,7 +300,7 @@ class PaymentDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.explain_label)
         layout.addWidget(_buttons(self, "保存并生成收据"))
-        self.member_combo.currentIndexChanged.connect(self._reload)
+        self.member_combo.currentIndexChanged.connect(self._member_changed)
         self.date_edit.dateChanged.connect(self._reload)
         self.months_list.itemChanged.connect(self._months_changed)
         self.amount_edit.textEdited.connect(self._amount_edited)
@@ -300,6 +308,10 @@ class PaymentDialog(QDialog):
         self.override_edit.textChanged.connect(self._explain)
         self._reload()
         self.setMinimumWidth(520)
+
+    def _member_changed(self) -> None:
+        self._amount_typed = False  # the amount follows the new member's months again
+        self._reload()
 
     def _reload(self) -> None:
         member = self.member_combo.currentData()

@@ -169,13 +169,13 @@ class DuesPage(QWidget):
     def refresh(self) -> None:
         dues = self.services.dues
         year = self.year
-        rows = guarded(self, lambda: dues.year_grid(year))
-        if rows is None:
+        overview = guarded(self, lambda: dues.year_overview(year))
+        if overview is None:
             return
+        rows, fig = overview
         self.grid_model.set_rows(rows)
         self.payment_model.set_rows(dues.payments(year))
         self.remittance_model.set_rows(dues.remittances(year))
-        fig = dues.year_figures(year)
         balance = dues.balance()
         from desktop.domain.dues import yuan
 
@@ -227,8 +227,9 @@ class DuesPage(QWidget):
 
         settings = self.services.dues.settings()
         term = self.services.branch.current_term()
+        current = {d.member_id: d for d in self.services.dues.determinations(self.year)}  # latest per member
         dialog = DeterminationDialog(self._members(), year=self.year, member_id=self.selected_member_id(),
-                                     rounding=settings.rounding, farmer_amount=settings.farmer_amount,
+                                     current=current, rounding=settings.rounding, farmer_amount=settings.farmer_amount,
                                      determined_by=(term.holder("书记") if term else "") or "", parent=self)
         while self.exec_dialog(dialog):
             saved = self._run_amendable(lambda reason: self.services.dues.determine(

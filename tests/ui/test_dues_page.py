@@ -206,3 +206,17 @@ def test_settings_tab_saves(qtbot, demo_copy, errors) -> None:  # type: ignore[n
     tab.save()
     assert errors and "0.20至1.00" in errors[-1]
     assert demo_copy.dues.settings().farmer_amount == D("0.80")
+
+
+def test_determination_dialog_starts_from_the_determination_in_force(qtbot, demo_copy) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.dues_dialogs import DeterminationDialog
+
+    dets = {d.member_id: d for d in demo_copy.dues.determinations(2026)}
+    rows = demo_copy.dues.year_grid(2026)
+    member = rows[3]
+    dialog = DeterminationDialog([(r.member_id, r.name, r.category) for r in rows], year=2026,
+                                 member_id=member.member_id, current=dets, determined_by="书记")
+    qtbot.addWidget(dialog)
+    det = dets[member.member_id]
+    assert dialog.category == det.category and dialog.base == f"{det.base:.2f}"
+    assert f"月应缴：{det.amount:.2f} 元" in dialog.amount_label.text()
