@@ -406,7 +406,7 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
         changes.append(_Change(name, row_id, "delete" if new is None else "update", new))
         info = locked.get((name, row_id))
         if info is not None and old is not None:
-            diff_old = {k: v for k, v in old.items() if new is None or new.get(k) != v}
+            diff_old = {k: v for k, v in old.items() if new is None or (new.get(k) != v and k != "updated_at")}
             diff_new = None if new is None else {k: new[k] for k in diff_old}
             _insert_amendment(conn, session, name, row_id, "delete" if new is None else "update", diff_old,
                               diff_new, info.ledger_id)
