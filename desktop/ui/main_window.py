@@ -11,7 +11,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -123,6 +123,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.folder_label)
         self._build_menus()
         self.section_list.currentRowChanged.connect(self._show_row)
+        from desktop.ui.common import keep_true_alive
+
+        self._refcount_timer = QTimer(self)  # see desktop.ui.common.keep_true_alive
+        self._refcount_timer.timeout.connect(keep_true_alive)
+        self._refcount_timer.start(30_000)
         # Ctrl+1 … Ctrl+7 jump to a section: the window is usable without a mouse.
         for index in range(len(SECTIONS)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
