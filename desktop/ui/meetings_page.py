@@ -240,15 +240,22 @@ class MeetingsPage(QWidget):
         reason, ok = QInputDialog.getText(self, "更正已签章的记录", f"{exc.message}\n\n请填写更正原因：")
         return reason.strip() if ok and reason.strip() else None
 
+    def confirm(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        yes = box.addButton("删除(&D)", QMessageBox.ButtonRole.DestructiveRole)
+        no = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no)
+        box.exec()
+        return box.clickedButton() is yes
+
     def delete_selected(self, amendment_reason: str | None = None) -> None:
         meeting = self.selected()
         if meeting is None:
             return
-        if amendment_reason is None:
-            answer = QMessageBox.question(self, "删除会议", f"确定删除 {meeting.held_on.isoformat()} 的“{meeting.kinds_label}”"
-                                          f"（{meeting.topic}）吗？其考勤、发言和决议一并删除。")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if amendment_reason is None and not self.confirm(
+                "删除会议", f"确定删除 {meeting.held_on.isoformat()} 的“{meeting.kinds_label}”（{meeting.topic}）吗？"
+                "其考勤、发言、决议和附件登记一并删除。"):
+            return
         try:
             self.services.meetings.delete_meeting(meeting.id, amendment_reason=amendment_reason)
         except RecordLockedError as exc:
@@ -321,6 +328,7 @@ class MeetingsPage(QWidget):
         model.set_rows(sorted(figures.member_rates, key=lambda r: (r.rate if r.rate is not None else 2, r.name)))
         layout.addWidget(_table(model))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭(&C)")
         buttons.rejected.connect(dialog.reject)
         layout.addWidget(buttons)
         dialog.model = model  # type: ignore[attr-defined]

@@ -212,3 +212,15 @@ def test_member_rates_dialog_lists_each_member_lowest_first(qtbot, qtmodeltester
     lowest = model.row_at(0)
     assert lowest.name == page.services.meetings.lapse_warnings()[0].name  # the member drifting away
     dialog.close()
+
+
+def test_delete_asks_first(page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    planned = next(m for m in page.services.meetings.list_meetings(2026) if not m.held)
+    page.select_meeting(planned.id)
+    monkeypatch.setattr(page, "confirm", lambda title, text: False)
+    page.delete_selected()
+    assert any(m.id == planned.id for m in page.services.meetings.list_meetings(2026))
+    monkeypatch.setattr(page, "confirm", lambda title, text: "组织生活会" in text)
+    page.delete_selected()
+    assert all(m.id != planned.id for m in page.services.meetings.list_meetings(2026))
+    assert all(page.meetings.row_at(r).id != planned.id for r in range(page.meetings.rowCount()))
