@@ -78,18 +78,23 @@ class YearCharts(QWidget):
         self.charts: list[QWidget] = []
 
     def set_figures(self, figures: YearFigures) -> None:
+        self.set_series(figures.year, figures.attendance_by_month, figures.collection_by_month,
+                        figures.missing_sources)
+
+    def set_series(self, year: int, attendance: Mapping[int, Decimal], collection: Mapping[int, Decimal],
+                   missing_sources: tuple[str, ...] = ()) -> None:
         while self._layout.count():
             widget = self._layout.takeAt(0).widget()
             if widget is not None:
                 widget.deleteLater()
         self.charts = []
         for title, values, unit, maximum, area in (
-            (f"{figures.year}年各月参会率", figures.attendance_by_month, "%", 100.0, "组织生活"),
-            (f"{figures.year}年各月党费收缴", figures.collection_by_month, "元", None, "党费"),
+            (f"{year}年各月参会率", attendance, "%", 100.0, "组织生活"),
+            (f"{year}年各月党费收缴", collection, "元", None, "党费"),
         ):
             chart = monthly_bar_chart(title, values, unit, maximum=maximum, parent=self) if values else None
             if chart is None:
-                reason = ("暂无数据（组织生活/党费模块未提供）" if area in figures.missing_sources
+                reason = ("暂无数据（组织生活/党费模块未提供）" if area in missing_sources
                           else "暂无数据" if charts_available() else "图表组件（QtCharts）不可用")
                 label = QLabel(f"{title}：{reason}")
                 label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -103,12 +108,13 @@ def make_home_charts(services: Services, parent: QWidget | None = None) -> QWidg
     """The home page's charts for the current year; None when QtCharts or the data is missing."""
     if not charts_available():
         return None
+    year = services.ctx.today().year
     try:
-        figures = services.annual.figures(services.ctx.today().year)
+        attendance, collection = services.annual.monthly_series(year)
     except Exception:  # noqa: BLE001 - the home page must open whatever an area does
         return None
-    if not figures.attendance_by_month and not figures.collection_by_month:
+    if not attendance and not collection:
         return None
     widget = YearCharts(parent)
-    widget.set_figures(figures)
+    widget.set_series(year, attendance, collection)
     return widget
