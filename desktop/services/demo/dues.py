@@ -49,6 +49,7 @@ def populate(services, today: dt.date) -> None:  # type: ignore[no-untyped-def]
     partial = members[19].id
     advance = members[10].id
     last_paid = current + -1
+    planned = []  # recorded in date order, so receipt numbers follow the calendar as on paper
     for index, member in enumerate(members):
         months = [m for m in month_range(Month(year, 1), last_paid) if m < arrears.get(member.id, current + 1)]
         due = {d.month: d.remaining for d in dues.due_months(member.id, around=today)}
@@ -62,14 +63,14 @@ def populate(services, today: dt.date) -> None:  # type: ignore[no-untyped-def]
             amount = sum((due[m] for m in group), Decimal("0"))
             if member.id == partial and Month(year, 9) in group:
                 amount = (amount / 2).quantize(Decimal("0.01"))
-            dues.record_payment(member.id, paid_on=paid_on, months=group, amount=amount,
-                                method=rng.choice(("现金", "微信", "银行转账", "支付宝")),
-                                collector=collector if index else secretary)
+            planned.append((paid_on, member.id, group, amount, rng.choice(("现金", "微信", "银行转账", "支付宝")),
+                            collector if index else secretary, None))
     # voluntary extra, and a 大额党费 on 七一
-    dues.record_payment(members[2].id, paid_on=dt.date(year, 7, 1), months=[], amount=Decimal("200"), method="微信",
-                        collector=collector, note="七一自愿多交")
-    dues.record_payment(members[0].id, paid_on=dt.date(year, 7, 1), months=[], amount=Decimal("2000"),
-                        method="银行转账", collector=collector, note="七一自愿交纳大额党费")
+    planned.append((dt.date(year, 7, 1), members[2].id, [], Decimal("200"), "微信", collector, "七一自愿多交"))
+    planned.append((dt.date(year, 7, 1), members[0].id, [], Decimal("2000"), "银行转账", collector, "七一自愿交纳大额党费"))
+    for paid_on, member_id, group, amount, method, who, note in sorted(planned, key=lambda p: (p[0], p[1])):
+        dues.record_payment(member_id, paid_on=paid_on, months=group, amount=amount, method=method, collector=who,
+                            note=note)
     by_month = dues.collection_by_month(year)
     for quarter, remitted_on in ((1, dt.date(year, 4, 10)), (2, dt.date(year, 7, 10)), (3, dt.date(year, 10, 14))):
         if remitted_on > today:
