@@ -298,3 +298,19 @@ def test_base_rising_after_an_advance_leaves_the_difference_due(branch) -> None:
     row = next(r for r in services.dues.year_grid(Y) if r.member_id == a)
     assert row.cells[11].state == "partial" and row.cells[11].due - row.cells[11].paid == D("30.00")
     assert [d.remaining for d in services.dues.due_months(a) if d.month == Month(2026, 12)] == [D("30.00")]
+
+
+def test_carry_forward_recomputes_last_years_bases(services) -> None:  # type: ignore[no-untyped-def]
+    a = add(services, "王建国", dt.date(2010, 7, 1))
+    b = add(services, "李晓红", dt.date(2015, 3, 1))
+    services.dues.determine(a, Y - 1, category="在职", base=D("4500"), determined_by="书记",
+                            determined_on=dt.date(2025, 1, 5))
+    # no 2026 determination yet: 2026 months are due provisionally at last year's amount
+    row = next(r for r in services.dues.year_grid(Y) if r.member_id == a)
+    assert row.cells[0].due == D("45.00") and row.cells[0].provisional and "暂按上年" in row.note
+    assert any("1名党员尚未核定" in i.text or "2名党员尚未核定" in i.text for i in services.dues.home_items())
+    assert services.dues.carry_forward(Y, determined_by="书记") == 1
+    det = next(d for d in services.dues.determinations(Y) if d.member_id == a)
+    assert (det.base, det.amount, det.from_month) == (D("4500.00"), D("45.00"), 1)
+    assert services.dues.carry_forward(Y, determined_by="书记") == 0  # never twice
+    assert not [d for d in services.dues.determinations(Y) if d.member_id == b]
