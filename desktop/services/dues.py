@@ -548,20 +548,20 @@ class DuesService:
         with self.ctx.reading() as session:
             previous = session.scalars(select(DuesDeterminationRecord).where(DuesDeterminationRecord.year == year - 1)
                                        .order_by(DuesDeterminationRecord.from_month)).all()
-            latest = {r.member_id: r for r in previous}
+            latest = {r.member_id: (r.category, r.base if r.rate else None, None if r.rate else r.fixed_amount,
+                                    r.voluntary, r.approval_ref) for r in previous}
             done = set(session.scalars(select(DuesDeterminationRecord.member_id)
                                        .where(DuesDeterminationRecord.year == year)).all())
             facts = {f.record.id: f for f in _member_facts(session, list(latest))}
         made = 0
-        for member_id, r in latest.items():
+        for member_id, (category, base, fixed, voluntary, approval_ref) in latest.items():
             facts_of = facts.get(member_id)
             if member_id in done or facts_of is None:
                 continue
             if not any(_in_branch(facts_of, m) for m in month_range(Month(year, 1), Month(year, 12))):
                 continue
-            self.determine(member_id, year, category=r.category, base=r.base if r.rate else None,
-                           fixed_amount=r.fixed_amount if not r.rate else None, voluntary=r.voluntary,
-                           approval_ref=r.approval_ref, determined_by=determined_by)
+            self.determine(member_id, year, category=category, base=base, fixed_amount=fixed, voluntary=voluntary,
+                           approval_ref=approval_ref, determined_by=determined_by)
             made += 1
         return made
 
