@@ -203,6 +203,12 @@ class MeetingDialog(QDialog):
         self.date_edit.dateChanged.connect(self._update_late)
         self.reload_attendees()
         self._update_late()
+        # Enter saves the record: no other button may take the default on focus.
+        for button in self.findChildren(QPushButton):
+            if button is not self.ok_button:
+                button.setAutoDefault(False)
+                button.setDefault(False)
+        self.ok_button.setDefault(True)
 
     # -- tabs ------------------------------------------------------------------------------------------
     def _basic_tab(self, groups: Sequence[Any], names: Sequence[str]) -> QWidget:

@@ -224,3 +224,19 @@ def test_delete_asks_first(page, monkeypatch) -> None:  # type: ignore[no-untype
     page.delete_selected()
     assert all(m.id != planned.id for m in page.services.meetings.list_meetings(2026))
     assert all(page.meetings.row_at(r).id != planned.id for r in range(page.meetings.rowCount()))
+
+
+def test_dialog_is_usable_by_keyboard(qtbot, page) -> None:  # type: ignore[no-untyped-def]
+    dialog = page.make_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.ok_button.isDefault()
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert dialog.tabs.currentIndex() == 1
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.chair_edit
+    dialog.close()
