@@ -440,6 +440,9 @@ class RosterPage(QWidget):
 
 def ask_amendment_reason(parent: QWidget, exc: BaseException) -> str | None:
     """A locked record (already in a signed ledger) changes only with a stated reason (更正)."""
+    amendment = optional_module("desktop.ui.amendment_dialog")
+    if amendment is not None:
+        return amendment.ask_reason(parent, user_message(exc))
     text, ok = QInputDialog.getText(
         parent, "更正已签章的记录",
         f"{user_message(exc)}\n\n这条记录已出现在签章导出的台账中。如确需修改，请填写更正原因（将记入审计记录）：",

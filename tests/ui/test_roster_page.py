@@ -267,3 +267,25 @@ def test_export_xlsx_and_pdf(page, monkeypatch, messages, tmp_path: Path) -> Non
     from pypdf import PdfReader
 
     assert first in "".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_locked_member_is_changed_only_with_a_reason(page, monkeypatch, messages, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    amendment = pytest.importorskip("desktop.ui.amendment_dialog")
+    services = page.services
+    page.table.selectRow(1)
+    member = page.selected_member()
+    ledger = tmp_path / "花名册.pdf"
+    ledger.write_bytes(b"%PDF-1.4 signed roster")
+    services.ledgers.record_output("roster", "党员花名册", ledger, records=[("member", member.id)], signed=True)
+    reasons = iter([None, "手机号码登记错误，经本人核实更正"])
+    asked: list[str] = []
+    monkeypatch.setattr(amendment, "ask_reason", lambda parent, message: asked.append(message) or next(reasons))
+    answer_dialog(monkeypatch, MemberDialog, lambda dialog: dialog.phone_edit.setText("13700001111"))
+
+    page.edit_selected()  # the user cancels the reason: nothing changes
+    assert asked and "锁定" in asked[0]
+    assert services.roster.get_member(member.id).phone == member.phone
+    answer_dialog(monkeypatch, MemberDialog, lambda dialog: dialog.phone_edit.setText("13700001111"))
+    page.edit_selected()  # now with a reason: saved, the amendment recorded
+    assert services.roster.get_member(member.id).phone == "13700001111"
+    assert not messages
