@@ -116,9 +116,23 @@ def figure_tables(figures: YearFigures, st: dict[str, Any]) -> list[Flowable]:
         rows.append([para(area, st["cell"]), para(MISSING_SOURCE.format(area="组织生活/党费"), st["cell"]),
                      para(NO_DATA, st["cell_center"])])
     story.append(grid_table(rows, [30 * mm, 110 * mm, 40 * mm], extra_styles=spans))
+    story += monthly_table(figures, st)
     story.append(Spacer(1, 2 * mm))
     story.append(para(_computed_line(figures), st["small"]))
     return story
+
+
+def monthly_table(figures: YearFigures, st: dict[str, Any]) -> list[Flowable]:
+    """Attendance and dues collected by month (the figures the charts on screen draw)."""
+    attendance, collection = figures.attendance_by_month, figures.collection_by_month
+    if not attendance and not collection:
+        return []
+    rows: list[list[Any]] = [["月份", *[f"{m}月" for m in range(1, 13)]]]
+    rows.append(["参会率(%)", *[str(attendance[m]) if m in attendance else "—" for m in range(1, 13)]])
+    rows.append(["党费收缴(元)", *[f"{collection[m]:.2f}" if m in collection else "—" for m in range(1, 13)]])
+    widths = [22 * mm] + [158 * mm / 12] * 12
+    return [Spacer(1, 3 * mm), para("各月参会率与党费收缴", st["body"]),
+            grid_table(rows, widths, font_size=6.5, extra_styles=[("ALIGN", (1, 1), (-1, -1), "CENTER")])]
 
 
 def _d(value: Any) -> str:

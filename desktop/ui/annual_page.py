@@ -80,9 +80,21 @@ class FiguresTab(QWidget):
         self.info.setWordWrap(True)
         self.info.setObjectName("figuresInfo")
         self.charts = YearCharts(self)
+        self.monthly_model = DtoTableModel(
+            (Col("月份", lambda r: f"{r[0]}月"), Col("参会率", lambda r: r[1]), Col("党费收缴", lambda r: r[2])), self)
+        self.monthly_table = make_table(self.monthly_model, "monthlyFigures")
+        self.monthly_table.verticalHeader().setVisible(False)
+        for column, width in enumerate((44, 64, 100)):
+            self.monthly_table.setColumnWidth(column, width)
+        self.monthly_table.setFixedWidth(232)
+        lower = QWidget()
+        lower_layout = QHBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.monthly_table)
+        lower_layout.addWidget(self.charts, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.charts)
+        splitter.addWidget(lower)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -100,6 +112,10 @@ class FiguresTab(QWidget):
             parts.append(f"{area}：暂无数据（组织生活/党费模块未提供）。")
         self.info.setText("".join(parts))
         self.charts.set_figures(figures)
+        att, col = figures.attendance_by_month, figures.collection_by_month
+        self.monthly_model.set_rows([
+            (m, f"{att[m]}%" if m in att else "—", f"{col[m]:,.2f}元" if m in col else "—") for m in range(1, 13)
+        ] if att or col else [])
 
     def open_rows(self, row: int) -> FigureRowsDialog | None:
         figure = self.model.row(row)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from desktop.domain.annual import YearFigures
     from desktop.services.bundle import Services
 
-MONTHS = [f"{m}月" for m in range(1, 13)]
+MONTHS = [str(m) for m in range(1, 13)]  # "10月" is cut to "1…" in a narrow chart; the axis says 月
 
 
 def charts_available() -> bool:
@@ -41,15 +41,19 @@ def monthly_bar_chart(title: str, values: Mapping[int, Decimal], unit: str, *, m
         bars.append(number)
     series = QBarSeries()
     series.append(bars)
-    series.setLabelsVisible(True)
-    series.setLabelsFormat("@value")
+    series.setLabelsVisible(False)  # the values are in the table beside; labels on bars get clipped
     chart = QChart()
     chart.addSeries(series)
     chart.setTitle(title)
     chart.legend().setVisible(False)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(2, 2, 2, 2))
     x_axis = QBarCategoryAxis()
     x_axis.append(MONTHS)
+    x_axis.setTitleText("月份")
+    small = x_axis.labelsFont()
+    small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
+    x_axis.setLabelsFont(small)
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(x_axis)
     y_axis = QValueAxis()
@@ -57,6 +61,7 @@ def monthly_bar_chart(title: str, values: Mapping[int, Decimal], unit: str, *, m
     y_axis.setRange(0, top)
     y_axis.setLabelFormat("%.0f")
     y_axis.setTitleText(unit)
+    y_axis.setLabelsFont(small)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(y_axis)
     view = QChartView(chart, parent)

@@ -42,6 +42,9 @@ def test_report_prints_the_figures_of_the_records(demo_copy, tmp_path: Path) -> 
         figure = figures.get(key)
         assert _squash(figure.label + figure.display) in text, key
     assert "统计时间" in text
+    # the monthly figures the charts draw, as a table
+    assert "各月参会率与党费收缴" in text
+    assert _squash(f"{figures.collection_by_month[1]:.2f}") in text
     # the draft's figure blocks print the current values, not the link syntax
     assert "figure:" not in text
     # the carried item is in this year's lists, marked as coming from last year

@@ -146,6 +146,10 @@ def test_figures_tab_opens_the_records_behind_a_figure(qtbot, demo_copy, qtmodel
     # the charts draw the same monthly figures as the tables
     values = [c.chart_values for c in page.figures_tab.charts.charts]
     assert figures.attendance_by_month in values and figures.collection_by_month in values
+    monthly = page.figures_tab.monthly_model
+    qtmodeltester.check(monthly)
+    march = monthly.row(2)
+    assert march == (3, f"{figures.attendance_by_month[3]}%", f"{figures.collection_by_month[3]:,.2f}元")
 
 
 def test_evaluation_refuses_too_many_votes_and_saves_a_good_tally(qtbot, demo_copy, warnings) -> None:  # type: ignore[no-untyped-def]
