@@ -8,18 +8,29 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from desktop.ledgers.layout import PageInfo, build_pdf, grid_table, para, styles
+from desktop.ledgers.fonts import FONT
+from desktop.ledgers.layout import PageInfo, build_pdf, grid_table, para
+from desktop.ledgers.layout import styles as base_styles
 
 UNGROUPED = "未编入党小组"
+CHUNK_ROWS = 200
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    result = base_styles()
+    result["group"] = ParagraphStyle("group", parent=result["body"], fontSize=10.5, leading=15, spaceBefore=6,
+                                     spaceAfter=2)
+    return result
 
 # (header, width in mm): 267 mm is the printable width of A4 landscape with 15 mm margins.
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("序号", 8), ("姓名", 15), ("性别", 7), ("民族", 10), ("出生日期", 18), ("公民身份号码", 35),
-    ("学历", 14), ("人员类别", 15), ("工作单位及职务", 36), ("手机号码", 21), ("入党日期", 18),
+    ("学历", 16), ("人员类别", 14), ("工作单位及职务", 35), ("手机号码", 21), ("入党日期", 18),
     ("转正日期", 18), ("党员类型", 10), ("党内职务", 15), ("备注", 27),
 )
 
@@ -68,7 +79,31 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _cell(text: object, width_mm: float, style: ParagraphStyle) -> object:
+    """Plain text when it fits the column (fast), a wrapping Paragraph when it does not."""
+    value = "" if text is None else str(text)
+    if not value or stringWidth(value, FONT, style.fontSize) <= width_mm * mm - 6:
+        return value
+    return para(value, style)
+
+
+def _line_cells(serial: int, line: RosterLine, style: ParagraphStyle) -> list[object]:
+    values = (serial, line.name, line.sex, line.ethnicity, _date(line.birth_date), line.id_masked, line.education,
+              line.category, line.work_unit_post, line.phone, _date(line.joined_on), _date(line.confirmed_on),
+              line.member_type, line.party_post, line.remarks)
+    return [_cell(v, w, style) for v, (_, w) in zip(values, COLUMNS)]
+
+
+def _table(rows: list[list[object]], header: list[object]) -> Flowable:
+    return grid_table([header, *rows], [w * mm for _, w in COLUMNS], extra_styles=(
+        ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (2, -1), "CENTER"), ("ALIGN", (12, 1), (12, -1), "CENTER"),
+    ))
+
+
 def roster_story(ledger: RosterLedger) -> list[Flowable]:
+    """Title, then each party group under its heading as a ruled table whose header repeats on
+    every page. Long groups are cut into tables of CHUNK_ROWS rows: reportlab re-copies the rest
+    of a table at each page break, so one 10,000-row table would take minutes."""
     s = styles()
     full = sum(1 for line in ledger.lines if line.member_type == "正式")
     probationary = len(ledger.lines) - full
@@ -78,27 +113,18 @@ def roster_story(ledger: RosterLedger) -> list[Flowable]:
              f"党员 {len(ledger.lines)} 名（正式党员 {full} 名，预备党员 {probationary} 名）", s["subtitle"]),
     ]
     header = [para(h, s["cell_center"]) for h, _ in COLUMNS]
-    rows: list[list[object]] = [header]
-    extra: list[tuple] = []
     serial = 0
     for group, lines in ledger.grouped():
-        index = len(rows)
-        rows.append([para(f"{group}（{len(lines)} 名）", s["cell"])] + [""] * (len(COLUMNS) - 1))
-        extra += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#F5F5F5"))]
+        story.append(CondPageBreak(25 * mm))  # a group heading never sits alone at the foot of a page
+        story.append(para(f"{group}（{len(lines)} 名）", s["group"]))
+        rows = []
         for line in lines:
             serial += 1
-            rows.append([
-                para(serial, s["cell_center"]), para(line.name, s["cell"]), para(line.sex, s["cell_center"]),
-                para(line.ethnicity, s["cell"]), para(_date(line.birth_date), s["cell"]),
-                para(line.id_masked, s["cell"]), para(line.education, s["cell"]), para(line.category, s["cell"]),
-                para(line.work_unit_post, s["cell"]), para(line.phone, s["cell"]), para(_date(line.joined_on), s["cell"]),
-                para(_date(line.confirmed_on), s["cell"]), para(line.member_type, s["cell_center"]),
-                para(line.party_post, s["cell"]), para(line.remarks, s["cell"]),
-            ])
+            rows.append(_line_cells(serial, line, s["cell"]))
+        for start in range(0, len(rows), CHUNK_ROWS):
+            story.append(_table(rows[start:start + CHUNK_ROWS], header))
     if not ledger.lines:
-        rows.append([para("（无党员）", s["cell_center"])] + [""] * (len(COLUMNS) - 1))
-        extra.append(("SPAN", (0, 1), (-1, 1)))
-    story.append(grid_table(rows, [w * mm for _, w in COLUMNS], extra_styles=extra))
+        story.append(para("（无党员）", s["body"]))
     story += [Spacer(1, 6 * mm), para("填报人：＿＿＿＿＿＿　　　　支部书记（签字）：＿＿＿＿＿＿　　　　日期：＿＿＿＿年＿＿月＿＿日", s["body"])]
     return story
 

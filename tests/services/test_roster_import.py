@@ -260,3 +260,28 @@ def test_header_only_file_is_refused(services, tmp_path: Path) -> None:
 def test_missing_file(services, tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="找不到文件"):
         services.roster_io.preview_import(tmp_path / "nope.xlsx")
+
+
+def test_imported_history_rows_match_those_of_a_member_added_by_hand(services, tmp_path: Path) -> None:
+    """The importer inserts new members in bulk: it must leave the same dated history rows as
+    RosterService.add_member (insert_member) does, and keep the audit chain whole."""
+    from desktop.domain.roster import MemberFields
+
+    path = write_xlsx(tmp_path / "a.xlsx", [["姓名", "身份证号", "入党日期", "转正日期", "党员类型", "人员类别", "是否流动党员",
+                                             "流动开始日期", "所在党小组"],
+                                            ["甲乙", ID_A, "2010-07-01", "2011-07-01", "正式", "在职", "是", "2025-01-01", "一组"]])
+    services.roster_io.commit_import(services.roster_io.preview_import(path))
+    imported = services.roster.list_members()[0]
+    group_id = services.roster.list_groups()[0].id
+    by_hand = services.roster.add_member(MemberFields(
+        name="丙丁", id_number=ID_B, sex="女", birth_date=dt.date(1990, 7, 2), joined_on=dt.date(2010, 7, 1),
+        confirmed_on=dt.date(2011, 7, 1), is_mobile=True, mobile_since=dt.date(2025, 1, 1), party_group_id=group_id))
+
+    def rows(member_id: int) -> list[tuple[str, str | None, dt.date]]:
+        return sorted((c.attribute, c.value, c.effective_on) for c in services.roster.history(member_id))
+
+    assert rows(imported.id) == rows(by_hand.id)
+    assert imported.created_at is not None
+    from desktop.services.audit import AuditService
+
+    assert AuditService(services.ctx).verify() == []
