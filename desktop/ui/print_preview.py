@@ -44,7 +44,7 @@ def _paint_pdf(pdf: Path, printer) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtPdf import QPdfDocument
 
-    document = QPdfDocument()
+    document = QPdfDocument(None)
     document.load(str(pdf))
     painter = QPainter(printer)
     try:
@@ -54,18 +54,13 @@ def _paint_pdf(pdf: Path, printer) -> None:  # type: ignore[no-untyped-def]
                 printer.newPage()
             points = document.pagePointSize(page)
             size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
-            rendered = document.render(page, size)
-            white = QImage(size, QImage.Format.Format_RGB32)
+            white = QImage(size, QImage.Format.Format_RGB32)  # render() is transparent: composite on white
             white.fill(Qt.GlobalColor.white)
             composer = QPainter(white)
-            composer.drawImage(0, 0, rendered)
+            composer.drawImage(0, 0, document.render(page, size))
             composer.end()
-            target = painter.viewport()
-            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(QRect(target.x(), target.y(), scaled.width(), scaled.height()))
-            painter.setWindow(white.rect())
-            painter.drawImage(0, 0, white)
-            painter.setViewport(target)
+            scaled = size.scaled(painter.viewport().size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(0, 0, scaled.width(), scaled.height()), white)
     finally:
         painter.end()
         document.close()
