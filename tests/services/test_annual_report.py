@@ -298,3 +298,19 @@ def test_a_payment_covering_two_years_counts_by_month_and_by_date(services) -> N
     assert this.get("dues.collected").value == received_2026 == payment.amount
     assert this.collection_by_month[1] == Decimal("180.00")
     assert [r.ref for r in this.get("dues.collected").rows] == [("dues_payment", payment.id)]
+
+
+def test_member_grade_names_the_meeting_it_came_from(services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services import annual_report
+
+    ids = build_year(services)
+    monkeypatch.setattr(annual_report, "life_meetings",
+                        lambda service, year: [(7, "2025-12-20 组织生活会（2025-031）年度组织生活会")])
+    annual = services.annual
+    assert [(m.id, m.label) for m in annual.life_meetings(YEAR)] == [(7, "2025-12-20 组织生活会（2025-031）年度组织生活会")]
+    grade = annual.set_member_grade(YEAR, ids["old5"], "合格", meeting_id=7)
+    assert (grade.meeting_id, grade.source) == (7, "2025-12-20 组织生活会（2025-031）年度组织生活会")
+    assert annual.member_grades(YEAR)[0].source == grade.source
+    with pytest.raises(ValidationError, match="找不到2025年编号为8的组织生活会"):
+        annual.set_member_grade(YEAR, ids["old6"], "合格", meeting_id=8)
+    assert len(annual.member_grades(YEAR)) == 1
