@@ -301,3 +301,22 @@ def test_records_of_a_signed_ledger_change_only_with_an_amendment(demo_copy, tmp
                                               amendment_reason="主题录入有误")
     assert fixed.meeting.topic == "更正后的主题"
     assert demo_copy.ledgers.amendments_for("meeting", held.id)
+
+
+def test_committee_votes_need_more_than_half_of_the_committee(branch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.meetings import ResolutionInput
+
+    ids = branch.test_ids
+    day = dt.date(2026, 11, 20)
+    data = record_input(branch, day, kinds=("支部委员会",))
+    assert [e.member_id for e in data.attendance] == ids[:3]
+    one_present = tuple(AttendanceEntry(e.member_id, "请假", "因公") if e.member_id != ids[0] else e
+                        for e in data.attendance)
+    with pytest.raises(ValidationError, match="未超过应到 3 人的半数"):
+        branch.meetings.record_meeting(None, replace(data, attendance=one_present, resolutions=(
+            ResolutionInput("同意王建国同志的发展对象人选", True, 3, 1, 1, 0, 0),)))
+    two_present = tuple(AttendanceEntry(e.member_id, "请假", "因公") if e.member_id == ids[2] else e
+                        for e in data.attendance)
+    detail = branch.meetings.record_meeting(None, replace(data, attendance=two_present, resolutions=(
+        ResolutionInput("同意发展对象人选", True, 3, 2, 2, 0, 0),)))
+    assert detail.resolutions[0].passed
