@@ -25,19 +25,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _import(args: argparse.Namespace) -> int:
     from desktop.cli.common import open_services
 
-    with open_services(args, read_only=True if args.dry_run and _has_database(args) else None) as services:
+    if args.dry_run:
+        return _dry_run(args)
+    with open_services(args) as services:
         preview = services.roster_io.preview_import(args.file)
         print(_describe(preview))
         rejected = preview.error_rows
-        if args.dry_run:
-            print("（试运行：未写入任何数据）")
-            return 1 if rejected else 0
         if rejected and not args.skip_invalid:
             print(f"有 {rejected} 行存在错误，未导入任何数据。改正后重新导入，或加 --skip-invalid 跳过这些行。")
             return 1
         result = services.roster_io.commit_import(preview, skip_invalid=args.skip_invalid)
         print(result.summary)
         return 1 if result.skipped else 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """Check the file against the roster without writing anything: the folder is opened read-only,
+    and a folder with no data yet is not even created (the file is checked against an empty roster)."""
+    import tempfile
+
+    from desktop.cli.common import open_services
+
+    with tempfile.TemporaryDirectory(prefix="branch-ledger-dry-run-") as scratch:
+        target = args if _has_database(args) else argparse.Namespace(**{**vars(args), "data_dir": scratch})
+        with open_services(target, read_only=True if target is args else None) as services:
+            preview = services.roster_io.preview_import(args.file)
+    print(_describe(preview))
+    print("（试运行：未写入任何数据）")
+    return 1 if preview.error_rows else 0
 
 
 def _has_database(args: argparse.Namespace) -> bool:

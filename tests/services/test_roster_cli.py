@@ -43,6 +43,7 @@ def test_import_reports_rows_and_refuses(tmp_path: Path, roster_file: Path, caps
     assert "未识别的列：籍贯" in out
     assert "第3行 吴倩：错误 [身份证号码]" in out and "校验位" in out
     assert "有错误 1" in out
+    assert not data.exists()  # a dry run on a new folder does not even create it
 
     assert main(["--data-dir", str(data), "roster", "import", str(roster_file)]) == 1
     assert "未导入任何数据" in capsys.readouterr().out
