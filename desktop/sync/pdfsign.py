@@ -115,10 +115,9 @@ def stamp_text(identity: SigningIdentity, *, branch: str, secretary: str | None,
     return "\n".join(lines)
 
 
-_STAMP_FIXED = (
-    "数字签名：支部书记（未设置）签名时间证书指纹未经区级认证自签名由区级 CA 签发"
-    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
-)
+# What changes from one signature to the next (time, fingerprint) is drawn from these, so the
+# subset made for a branch's stamp is reused; the rest comes from the stamp text itself.
+_STAMP_FIXED = "0123456789ABCDEF:- ：（）"
 _font_cache: dict[frozenset[str], Path] = {}
 
 
