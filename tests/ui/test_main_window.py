@@ -126,6 +126,8 @@ def test_window_paints_before_the_database_layer_is_imported(tmp_path: Path) -> 
         "import sys, desktop.app as app\n"
         f"rc = app.main(['--data-dir', {str(tmp_path / 'data')!r}])\n"
         "heavy = [m for m in ('sqlalchemy', 'alembic', 'reportlab', 'pyhanko', 'openpyxl') if m in sys.modules]\n"
+        "from PySide6.QtGui import QGuiApplication\n"
+        "print('POLICY', QGuiApplication.highDpiScaleFactorRoundingPolicy().name)\n"
         "print('RC', rc, 'HEAVY', ','.join(heavy))\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BRANCH_LEDGER_EXIT_ON_PAINT="1")
@@ -133,3 +135,14 @@ def test_window_paints_before_the_database_layer_is_imported(tmp_path: Path) -> 
     line = next((line for line in result.stdout.splitlines() if line.startswith("RC")), result.stderr)
     assert line.split() == ["RC", "0", "HEAVY"], line  # no heavy module was imported before the paint
     assert not (tmp_path / "data" / "ledger.sqlite3").exists()  # the paint came first
+    assert "POLICY PassThrough" in result.stdout  # 125 %/150 % scaling is not rounded
+
+
+def test_home_page_lists_what_is_due_and_leads_there(window: MainWindow) -> None:
+    home = window.page("home")
+    texts = [home.items.item(i).text() for i in range(home.items.count())]
+    assert any("届满" in t for t in texts)  # the demo committee's term ends on 2027-01-10
+    assert "党员 25 名" in home.summary.text()
+    term_row = next(i for i, t in enumerate(texts) if "届满" in t)
+    home.items.itemActivated.emit(home.items.item(term_row))
+    assert window.stack.currentWidget() is window.page("settings")
