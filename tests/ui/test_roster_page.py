@@ -289,3 +289,40 @@ def test_locked_member_is_changed_only_with_a_reason(page, monkeypatch, messages
     page.edit_selected()  # now with a reason: saved, the amendment recorded
     assert services.roster.get_member(member.id).phone == "13700001111"
     assert not messages
+
+
+def test_party_groups_are_managed_from_the_page(page, monkeypatch, messages) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.group_dialog import GroupDialog, NewGroupDialog
+
+    def fill(dialog: NewGroupDialog) -> None:
+        dialog.name_edit.setText("青年党小组")
+        dialog.date_edit.set_date(dt.date(2026, 11, 1))
+
+    answer_dialog(monkeypatch, NewGroupDialog, fill)
+    dialogs: list[GroupDialog] = []
+
+    def drive(dialog: GroupDialog) -> int:
+        dialogs.append(dialog)
+        dialog.add_group()
+        names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+        dialog.table.selectRow(names.index("技术党小组"))
+        dialog.dissolve_selected()  # still has members: refused
+        dialog.table.selectRow(names.index("青年党小组"))
+        dialog.dissolve_selected()  # empty: dissolved (the question is answered Yes)
+        return 0
+
+    monkeypatch.setattr(GroupDialog, "exec", drive)
+    page.manage_groups()
+    groups = {g.name: g for g in page.services.roster.list_groups()}
+    assert groups["青年党小组"].dissolved_on == dt.date(2026, 11, 21)
+    assert groups["技术党小组"].dissolved_on is None
+    assert any("在册党员" in m for m in messages)
+    assert page.group_filter.findData("青年党小组") >= 0  # the filter lists it (marked 已撤销)
+
+
+def test_import_button_opens_the_import_dialog(page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    module = pytest.importorskip("desktop.ui.import_dialog")
+    opened: list[object] = []
+    monkeypatch.setattr(module.ImportDialog, "exec", lambda self: opened.append(self) or 0)
+    page.import_button.click()
+    assert len(opened) == 1
