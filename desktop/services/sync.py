@@ -243,12 +243,13 @@ class SyncService:
         return found
 
     def _audit_entries(self, since_seq: int) -> list[dict[str, Any]]:
-        from desktop.services.audit import AuditService
-
-        entries = AuditService(self.ctx).entries_since(since_seq)
-        return [{"seq": e.seq, "recorded_at": _json_value(e.recorded_at), "table_name": e.table_name,
-                 "row_id": e.row_id, "action": e.action, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash}
-                for e in entries]
+        """Audit entries after `since_seq`, with `data` as the exact JSON text the chain hashed."""
+        table = Base.metadata.tables.get("audit_entry")
+        if table is None:
+            return []
+        with self.ctx.reading() as session:
+            rows = session.execute(select(table).where(table.c.seq > since_seq).order_by(table.c.seq)).mappings().all()
+            return [{k: _json_value(v) for k, v in row.items()} for row in rows]
 
     def _audit_count(self, since_seq: int) -> int:
         table = Base.metadata.tables.get("audit_entry")

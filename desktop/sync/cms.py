@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -119,30 +120,60 @@ def _verify_parsed(certificates: list[x509.Certificate], sid: object, signed_att
     return signer_cert
 
 
+# The DER of every field of our SignedData that the signature value does not cover, as
+# `PKCS7SignatureBuilder` writes them (SHA-256; ECDSA or RSA keys).
+_FIXED = {
+    "content_type": bytes.fromhex("06092a864886f70d010702"),
+    "version": bytes.fromhex("020101"),
+    "digest_algorithms": bytes.fromhex("310f300d06096086480165030402010500"),
+    "encap_content_info": bytes.fromhex("300b06092a864886f70d010701"),
+    "digest_algorithm": bytes.fromhex("300d06096086480165030402010500"),
+}
+_SIGNATURE_ALGORITHMS = {
+    bytes.fromhex("300a06082a8648ce3d040302"),  # ecdsa-with-SHA256
+    bytes.fromhex("300d06092a864886f70d01010b0500"),  # sha256WithRSAEncryption
+    bytes.fromhex("300d06092a864886f70d0101010500"),  # rsaEncryption (OpenSSL's choice for RSA)
+}
+_DER_CERTIFICATES: dict[bytes, bool] = {}
+
+
 def _check_strict_form(info: object, signature: bytes, what: str) -> None:
-    """Only the signed attributes are covered by the signature value: refuse any other variation
-    of the unsigned fields, so that no byte of the signature file can change unnoticed."""
+    """Only the signed attributes and the signature value are covered by the signature: every
+    other field must be byte-for-byte what we write, so no byte of the file changes unnoticed."""
     try:
         signed = info["content"]  # type: ignore[index]
         signer_info = signed["signer_infos"][0]
+        certificates = signed["certificates"] or []
         expected = (
-            signed["version"].native == "v1"
-            and [a["algorithm"].native for a in signed["digest_algorithms"]] == ["sha256"]
-            and signed["encap_content_info"]["content_type"].native == "data"
-            and signed["encap_content_info"]["content"].native is None
+            info["content_type"].dump() == _FIXED["content_type"]  # type: ignore[index]
+            and signed["version"].dump() == _FIXED["version"]
+            and signed["digest_algorithms"].dump() == _FIXED["digest_algorithms"]
+            and signed["encap_content_info"].dump() == _FIXED["encap_content_info"]
             and signed["crls"].native is None
-            and len(signed["certificates"] or []) == 1
-            and signer_info["version"].native == "v1"
+            and len(certificates) == 1
+            and signer_info["version"].dump() == _FIXED["version"]
             and signer_info["sid"].name == "issuer_and_serial_number"
-            and signer_info["signature_algorithm"]["algorithm"].native in ("sha256_ecdsa", "sha256_rsa", "rsassa_pkcs1v15")
-            and signer_info["signature_algorithm"]["parameters"].native is None
+            and signer_info["digest_algorithm"].dump() == _FIXED["digest_algorithm"]
+            and signer_info["signature_algorithm"].dump() in _SIGNATURE_ALGORITHMS
             and not signer_info["unsigned_attrs"].native
-            and info.dump(force=True) == signature  # type: ignore[attr-defined]
+            and _certificate_is_der(certificates[0].chosen.dump())
+            and info.dump() == signature  # type: ignore[attr-defined]
         )
     except Exception:  # noqa: BLE001 - a field that does not even parse is a variation too
         expected = False
     if not expected:
         raise SignatureError(f"{what} 的结构不符合规范（签名文件被改动）")
+
+
+def _certificate_is_der(original: bytes) -> bool:
+    """The embedded certificate is exactly what a strict DER parser reads back (remembered: the
+    same branch certificate comes in every package)."""
+    known = _DER_CERTIFICATES.get(original)
+    if known is None:
+        known = x509.load_der_x509_certificate(original).public_bytes(serialization.Encoding.DER) == original
+        if len(_DER_CERTIFICATES) < 10_000:
+            _DER_CERTIFICATES[original] = known
+    return known
 
 
 def _find_signer(certificates: list[x509.Certificate], sid: object) -> x509.Certificate | None:
@@ -177,9 +208,7 @@ def check_certificate(cert: x509.Certificate, trust_roots: Iterable[x509.Certifi
     for root in trust_roots:
         if root.subject != cert.issuer:
             continue
-        try:
-            cert.verify_directly_issued_by(root)
-        except (ValueError, TypeError, InvalidSignature):
+        if not _issued_by(cert, root):
             continue
         issuer = root
         break
@@ -193,6 +222,24 @@ def check_certificate(cert: x509.Certificate, trust_roots: Iterable[x509.Certifi
             f"{what} 的签名证书不在有效期内（{cert.not_valid_before_utc.date()} 至 {cert.not_valid_after_utc.date()}）"
         )
     return issuer
+
+
+_ISSUED: dict[tuple[x509.Certificate, x509.Certificate], bool] = {}
+
+
+def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
+    """Whether `root` signed `cert` (remembered per pair: a branch's certificate recurs)."""
+    key = (cert, root)
+    known = _ISSUED.get(key)
+    if known is None:
+        try:
+            cert.verify_directly_issued_by(root)
+            known = True
+        except (ValueError, TypeError, InvalidSignature):
+            known = False
+        if len(_ISSUED) < 10_000:
+            _ISSUED[key] = known
+    return known
 
 
 # -- keys on disk ------------------------------------------------------------------------------------

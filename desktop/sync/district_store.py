@@ -15,7 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, func, select, tuple_
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
 
 from desktop.sync.cms import code_of, common_name, serial_hex
 from desktop.sync.district import BRANCH_KIND, CheckedPackage
@@ -49,10 +51,12 @@ class DistrictStore:
     def __init__(self, engine: Engine, attachments_dir: Path) -> None:
         self.engine = engine
         self.attachments_dir = attachments_dir
+        self._registered: set[str] | None = None  # branch codes with a certificate (cached)
 
     # -- certificates ------------------------------------------------------------------------------
     def record_certificate(self, cert, pem: bytes, today: dt.date) -> None:  # type: ignore[no-untyped-def]
         code = code_of(cert) or ""
+        self._registered = None
         with self.engine.begin() as conn:
             conn.execute(t.certificate.insert().values(
                 serial=serial_hex(cert), branch_code=code, subject=common_name(cert),
@@ -133,8 +137,9 @@ class DistrictStore:
             if continuity.already_imported:
                 return ImportResult(checked.name, checked.code, checked.sequence, checked.package_hash, "already",
                                     "已导入过，未作改动")
-            registered = conn.execute(select(t.branch.c.code).where(t.branch.c.code == checked.code)).first()
-            if registered is None:
+            if self._registered is None:
+                self._registered = set(conn.execute(select(t.branch.c.code)).scalars())
+            if checked.code not in self._registered:
                 raise PackageError(f"{checked.name}：支部代码 {checked.code} 未在本区县登记（检查：支部登记）")
             rows, audit_rows, figures, attachments = _payload(checked)
             package_id = conn.execute(t.received.insert().values(
@@ -146,19 +151,16 @@ class DistrictStore:
             )).inserted_primary_key[0]
             self._store_rows(conn, checked.code, package_id, rows)
             if audit_rows:
-                seqs = [a["seq"] for a in audit_rows]
-                conn.execute(delete(t.audit).where(t.audit.c.branch_code == checked.code, t.audit.c.seq.in_(seqs)))
-                conn.execute(t.audit.insert(), [
-                    {"branch_code": checked.code, "seq": a["seq"], "table_name": a["table_name"],
-                     "row_id": str(a["row_id"]), "action": a["action"], "hash": a["hash"],
-                     "data": a.get("data") if isinstance(a.get("data"), str) or a.get("data") is None
-                     else json.dumps(a.get("data"), ensure_ascii=False), "package_id": package_id}
+                _bulk_upsert(conn, t.audit, ("branch_code", "seq"), [
+                    (checked.code, a["seq"], a["table_name"], str(a["row_id"]), a["action"], a["hash"],
+                     a["data"] if isinstance(a.get("data"), str) or a.get("data") is None else _ENCODE(a["data"]),
+                     package_id)
                     for a in audit_rows
-                ])
-            for year, data in figures.items():
-                conn.execute(delete(t.figures).where(t.figures.c.branch_code == checked.code, t.figures.c.year == year))
-                conn.execute(t.figures.insert().values(branch_code=checked.code, year=year, package_id=package_id,
-                                                       data=json.dumps(data, ensure_ascii=False)))
+                ], ("branch_code", "seq", "table_name", "row_id", "action", "hash", "data", "package_id"))
+            if figures:
+                _bulk_upsert(conn, t.figures, ("branch_code", "year"),
+                             [(checked.code, year, _ENCODE(data), package_id) for year, data in figures.items()],
+                             ("branch_code", "year", "data", "package_id"))
             self._store_attachments(conn, package_id, attachments)
         message = "已导入"
         if continuity.gaps:
@@ -167,19 +169,10 @@ class DistrictStore:
                             message, continuity.gaps, len(rows))
 
     def _store_rows(self, conn: Connection, code: str, package_id: int, rows: list[tuple[str, str, str]]) -> None:
-        if not rows:
-            return
-        keys = [(table, row_id) for table, row_id, _ in rows]
-        for chunk in range(0, len(keys), 400):
-            part = keys[chunk:chunk + 400]
-            conn.execute(delete(t.branch_row).where(
-                t.branch_row.c.branch_code == code,
-                tuple_(t.branch_row.c.table_name, t.branch_row.c.row_id).in_(part),
-            ))
-        conn.execute(t.branch_row.insert(), [
-            {"branch_code": code, "table_name": table, "row_id": row_id, "data": data, "package_id": package_id}
-            for table, row_id, data in rows
-        ])
+        if rows:
+            _bulk_upsert(conn, t.branch_row, ("branch_code", "table_name", "row_id"),
+                         [(code, table, row_id, data, package_id) for table, row_id, data in rows],
+                         ("branch_code", "table_name", "row_id", "data", "package_id"))
 
     def _store_attachments(self, conn: Connection, package_id: int, attachments: dict[str, bytes]) -> None:
         if not attachments:
@@ -259,7 +252,7 @@ def _payload(checked: CheckedPackage) -> tuple[list[tuple[str, str, str]], list[
             for row in document["rows"]:
                 if not isinstance(row, dict) or key not in row:
                     raise PackageError(f"{checked.name}：{member} 有一行缺少主键 {key}（检查：记录文件格式）")
-                rows.append((table, str(row[key]), json.dumps(row, ensure_ascii=False, sort_keys=True)))
+                rows.append((table, str(row[key]), _ENCODE(row)))
         elif member.startswith("data/attachments/"):
             digest = member.rsplit("/", 1)[1]
             if hashlib.sha256(data).hexdigest() != digest:
@@ -276,6 +269,25 @@ def _payload(checked: CheckedPackage) -> tuple[list[tuple[str, str, str]], list[
         if isinstance(item, dict) and isinstance(item.get("year"), int):
             figures[item["year"]] = item
     return rows, audit_rows, figures, attachments
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode  # C encoder
+
+
+def _bulk_upsert(conn: Connection, table: Any, key: tuple[str, ...], rows: list[tuple], columns: tuple[str, ...]) -> None:
+    """Insert-or-replace many rows with one driver-level executemany (SQLAlchemy's per-row
+    parameter handling costs more than SQLite itself here). `ON CONFLICT … DO UPDATE` is the
+    upsert of SQLite (≥3.24) and PostgreSQL, the two databases `--db` is meant for."""
+    style = conn.dialect.paramstyle
+    marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    if marks is None:
+        placeholders = ", ".join(f":{i + 1}" for i in range(len(columns)))
+    else:
+        placeholders = ", ".join([marks] * len(columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders}) "
+           f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+    conn.exec_driver_sql(sql, rows)
 
 
 def _ranges(numbers: tuple[int, ...]) -> str:
