@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ def parse_date(raw: object) -> ParsedDate | None:
 def _from_number(value: float) -> ParsedDate:
     """A number from a spreadsheet cell: an Excel serial, 20200701, or what Excel made of a typed
     "2020.07" (the number 2020.07; "2020.10" arrives as 2020.1, so a lone .1 is ambiguous)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(f"无法识别的日期：{value}")
     if isinstance(value, float) and 1900 <= value < 2101 and value != int(value):
         year = int(value)
         fraction = round((value - year) * 100, 6)

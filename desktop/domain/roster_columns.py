@@ -181,7 +181,7 @@ def cell_text(raw: object) -> str | None:
         return None
     if isinstance(raw, bool):
         return "是" if raw else "否"
-    if isinstance(raw, float) and raw == int(raw):
+    if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, (dt.datetime, dt.date)):
         raw = raw.strftime("%Y-%m-%d")

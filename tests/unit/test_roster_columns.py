@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.idnumber import check_digit
@@ -133,3 +135,30 @@ def test_row_collects_every_cell_problem_and_keeps_going() -> None:
 def test_month_only_birth_that_disagrees_with_the_id_is_kept_for_the_rules_to_flag() -> None:
     row = parse_row(2, {"name": "李四", "id_number": _id("19850314", "121"), "birth_date": "1986.03"})
     assert row.values["birth_date"] == dt.date(1986, 3, 1)
+
+
+_cells = st.one_of(
+    st.none(), st.text(max_size=20), st.integers(min_value=-10**20, max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.dates(), st.datetimes(),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(sorted({f for _, f in EXPORT_COLUMNS})), _cells)
+def test_any_single_cell_gives_a_problem_or_a_value(field_name: str, value: object) -> None:
+    row = parse_row(2, {"name": "张三", field_name: value})
+    assert all(p.message for p in row.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted({f for _, f in EXPORT_COLUMNS})), _cells))
+def test_any_cell_values_give_problems_never_a_crash(cells: dict[str, object]) -> None:
+    """A half-filled or garbled spreadsheet row is reported, never an exception."""
+    from dataclasses import fields as dc_fields, replace
+
+    from desktop.domain.roster import MemberFields, member_problems
+
+    row = parse_row(2, cells)
+    names = {f.name for f in dc_fields(MemberFields)}
+    merged = replace(MemberFields(name=""), **{k: v for k, v in row.values.items() if k in names})
+    member_problems(merged, dt.date(2026, 11, 21))
