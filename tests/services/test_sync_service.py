@@ -154,3 +154,70 @@ def test_branch_package_is_not_accepted_as_a_district_package(enrolled, tmp_path
     sent = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, with_ledgers=False)
     with pytest.raises(LedgerError, match="包类型"):
         enrolled.sync.import_district_package(sent.path)
+
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
+
+
+def _conforms(value, schema: dict, where: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    """A small JSON Schema subset (what docs/schemas uses): enough to catch a drift of the format."""
+    import re
+
+    problems: list[str] = []
+    kinds = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+    if "const" in schema and value != schema["const"]:
+        return [f"{where}: {value!r} != {schema['const']!r}"]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where}: {value!r} not in enum"]
+    if "oneOf" in schema:
+        return [] if any(not _conforms(value, s, where) for s in schema["oneOf"]) else [f"{where}: matches no oneOf"]
+    types = schema.get("type")
+    if types is not None:
+        allowed = types if isinstance(types, list) else [types]
+        ok = any((t == "integer" and isinstance(value, int) and not isinstance(value, bool))
+                 or (t == "number" and isinstance(value, int | float) and not isinstance(value, bool))
+                 or (t in kinds and isinstance(value, kinds[t])) for t in allowed)
+        if not ok:
+            return [f"{where}: {value!r} is not {allowed}"]
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        problems.append(f"{where}: {value!r} does not match {schema['pattern']}")
+    if isinstance(value, dict):
+        problems += [f"{where}: missing {k}" for k in schema.get("required", []) if k not in value]
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if key in properties:
+                problems += _conforms(item, properties[key], f"{where}.{key}")
+            elif extra is False:
+                problems.append(f"{where}: unexpected {key}")
+            elif isinstance(extra, dict):
+                problems += _conforms(item, extra, f"{where}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            problems += _conforms(item, schema["items"], f"{where}[{i}]")
+    return problems
+
+
+def test_package_files_follow_the_documented_schemas(enrolled, district, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    attachment = tmp_path / "a.txt"
+    attachment.write_text("x", encoding="utf-8")
+    sent = enrolled.sync.export_package(tmp_path / "usb", passphrase=BRANCH_SECRET, with_ledgers=False)
+    notice = district.build_notice("B001", tmp_path / "o", passphrase=DISTRICT_SECRET,
+                                   notices=[Notice("通知", "正文", TODAY, (attachment,))], transfers_in=[_transfer()],
+                                   evaluation=(2025, "好", None))
+    schema_of = {"records": "records", "audit": "audit", "figures.json": "figures", "notices.json": "notices",
+                 "transfers_in.json": "transfers_in", "evaluation.json": "evaluation"}
+    checked = 0
+    for path in (sent.path, notice):
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                parts = name.split("/")
+                key = parts[2] if len(parts) > 3 else parts[-1]
+                if parts[1] != "data" or key not in schema_of:
+                    continue
+                schema = json.loads((SCHEMAS / f"{schema_of[key]}.schema.json").read_text(encoding="utf-8"))
+                assert _conforms(json.loads(archive.read(name)), schema, name) == []
+                checked += 1
+    assert checked >= 8
