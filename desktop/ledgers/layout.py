@@ -133,6 +133,9 @@ def build_pdf(out: Path, info: PageInfo, story: list[Flowable]) -> Path:
         topMargin=16 * mm, bottomMargin=15 * mm, title=info.title, author=info.branch_name,
         subject=info.subject or info.title, creator=f"支部工作台账 {__version__}",
         keywords=list(info.keywords),
+        # reportlab's default initial font is Helvetica, listed (not embedded) in every PDF; start
+        # with the bundled font so the file carries only that one.
+        initialFontName=FONT,
     )
     try:
         doc.build(story, canvasmaker=_numbered_canvas_class(info))
