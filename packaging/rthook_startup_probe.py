@@ -1,26 +1,44 @@
 """Start-up probe for measuring and smoke-testing the window (a PyInstaller runtime hook; also used
-from source by packaging/startup_time.py).
+from source by bench/packaging.py).
 
 BRANCH_LEDGER_STARTUP_PROBE=1      the window quits as soon as it has opened the data folder and
                                    painted with the data: the process time is the time to a usable
                                    window (cold start).
 BRANCH_LEDGER_STARTUP_PROBE=pages  the same, after showing every section once (dist-check: pages
                                    are imported by name, so a module left out of the bundle shows
-                                   here); any exception exits with status 3 and its traceback.
+                                   here).
+Any exception exits with status 3 and its traceback; a modal box that pops up (an error shown to
+the user) is printed to stderr as "probe: modal box …", closed, and makes the exit status 5.
 Without the variable nothing is changed."""
 
 import os
+import sys
 
 
 def install(mode: str = "1") -> None:
     import desktop.app as app_module
 
     original = app_module.open_into_window
+    modal_boxes: list[str] = []
+
+    def close_modal() -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            return
+        text = modal.text() if isinstance(modal, QMessageBox) else ""
+        modal_boxes.append(f"{modal.windowTitle()}: {text}")
+        print(f"probe: modal box {modal.windowTitle()!r}: {text}", file=sys.stderr)
+        getattr(modal, "reject", modal.close)()
 
     def open_then_quit(window, data_dir, *, demo):  # type: ignore[no-untyped-def]
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        watchdog = QTimer(window)
+        watchdog.timeout.connect(close_modal)
+        watchdog.start(200)
         status = 0
         try:
             ok = original(window, data_dir, demo=demo)
@@ -35,6 +53,8 @@ def install(mode: str = "1") -> None:
 
             traceback.print_exc()
             ok, status = False, 3
+        if modal_boxes and status == 0:
+            status = 5
         QTimer.singleShot(0, lambda: QApplication.exit(status))
         return ok
 
