@@ -172,7 +172,9 @@ class RosterIoService:
             columns=tuple((headers.headers[f], FIELD_LABELS.get(f, "所在党小组")) for f in headers.fields.values()),
             ignored=tuple(h for _, h in headers.ignored),
             unrecognised=tuple(h for _, h in headers.unrecognised) + tuple(f"{h}（重复的列）" for _, h in headers.duplicates),
-            notes=_file_notes(headers),
+            notes=_file_notes(headers) + (
+                ("与花名册中已有党员（按身份证号）匹配的行将更新该党员；文件中的空白单元格不会清除已有内容",)
+                if any(p.row.member_id is not None for p in planned) else ()),
             rows=tuple(p.row for p in planned),
             _parsed=tuple(parsed),
             _headers=headers,

@@ -187,6 +187,10 @@ def test_existing_member_is_matched_by_id_and_updated(roster_demo, tmp_path: Pat
     id_col = header.index("公民身份号码") + 1
     target_id = sheet.cell(row=5, column=id_col).value
     sheet.cell(row=5, column=phone_col).value = "13312345678"
+    residence_col = header.index("现居住地") + 1
+    residence = sheet.cell(row=5, column=residence_col).value
+    assert residence
+    sheet.cell(row=5, column=residence_col).value = None  # a blank cell changes nothing
     workbook.save(exported)
 
     preview = services.roster_io.preview_import(exported)
@@ -199,6 +203,8 @@ def test_existing_member_is_matched_by_id_and_updated(roster_demo, tmp_path: Pat
     assert len(after) == len(before)
     member = next(m for m in after if m.id_number == target_id)
     assert member.phone == "13312345678"
+    assert member.residence == residence
+    assert any("空白单元格不会清除" in note for note in preview.notes)
 
 
 def test_row_without_id_whose_name_exists_is_an_error(roster_demo, tmp_path: Path) -> None:
