@@ -291,3 +291,23 @@ def test_imported_history_rows_match_those_of_a_member_added_by_hand(services, t
     from desktop.services.audit import AuditService
 
     assert AuditService(services.ctx).verify() == []
+
+
+def test_updating_a_locked_member_needs_an_amendment_reason(services, tmp_path: Path) -> None:
+    from desktop.domain.errors import RecordLockedError
+
+    first = write_xlsx(tmp_path / "a.xlsx", [["姓名", "身份证号", "入党日期", "手机"], ["甲乙", ID_A, "2010-07-01", "13800000001"]])
+    services.roster_io.commit_import(services.roster_io.preview_import(first))
+    member = services.roster.list_members()[0]
+    sent = tmp_path / "sent.pdf"
+    sent.write_bytes(b"%PDF-1.4 signed roster")
+    services.ledgers.record_output("roster", "党员花名册", sent, records=[("member", member.id)], signed=True)
+
+    second = write_xlsx(tmp_path / "b.xlsx", [["姓名", "身份证号", "入党日期", "手机"], ["甲乙", ID_A, "2010-07-01", "13800000002"]])
+    preview = services.roster_io.preview_import(second)
+    with pytest.raises(RecordLockedError):
+        services.roster_io.commit_import(preview)
+    assert services.roster.get_member(member.id).phone == "13800000001"
+    services.roster_io.commit_import(preview, amendment_reason="手机号码变更")
+    assert services.roster.get_member(member.id).phone == "13800000002"
+    assert any(a.reason == "手机号码变更" for a in services.ledgers.amendments_for("member", member.id))

@@ -117,3 +117,25 @@ def test_selected_row_shows_its_problems_in_full(dialog, qtbot, tmp_path: Path) 
     assert "第 3 行 林嘉懿：有错误" in dialog.detail_label.text()  # the first row with a problem is selected
     dialog.table.setCurrentIndex(dialog.model.index(0, 0))
     assert dialog.detail_label.text().startswith("第 2 行 陈思远：新增")
+
+
+def test_locked_member_asks_for_a_reason_and_retries(dialog, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    services = dialog.services
+    path = _file(tmp_path, bad=False)
+    services.roster_io.commit_import(services.roster_io.preview_import(path))
+    member = next(m for m in services.roster.list_members() if m.name == "陈思远")
+    sent = tmp_path / "sent.pdf"
+    sent.write_bytes(b"%PDF-1.4")
+    services.ledgers.record_output("roster", "党员花名册", sent, records=[("member", member.id)], signed=True)
+    workbook = Workbook()
+    workbook.active.append(["姓名", "身份证号", "所在党小组"])
+    workbook.active.append(["陈思远", member.id_number, "二组"])
+    workbook.save(tmp_path / "move.xlsx")
+
+    asked: list[str] = []
+    dialog.ask_amendment_reason = lambda message: asked.append(message) or "调整党小组"
+    dialog.load(tmp_path / "move.xlsx")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.import_button.click()
+    assert len(asked) == 1
+    assert services.roster.get_member(member.id).party_group == "二组"
