@@ -104,3 +104,10 @@ def test_pdf_embeds_the_bundled_font(roster_pdf) -> None:  # type: ignore[no-unt
     output = subprocess.run(["pdffonts", str(rendered.path)], capture_output=True, text=True, check=True).stdout
     line = next(l for l in output.splitlines() if "BranchLedgerSans" in l)
     assert " yes yes yes " in line  # emb sub uni
+
+
+def test_pdf_of_an_empty_roster_says_so(services, tmp_path: Path) -> None:
+    rendered = services.roster_io.render_ledger(None, tmp_path / "empty.pdf")
+    text = PdfReader(rendered.path).pages[0].extract_text()
+    assert "（无党员）" in text and "党员 0 名" in text
+    assert rendered.records == ()
