@@ -131,7 +131,11 @@ class IdentitySettingsTab(QWidget):
         status = guarded(self, self._identity.status)
         if status is None:
             return
-        self.status_label.setText(status.summary)
+        details = ""
+        if status.exists:
+            details = (f"<br>区级 CA 证书：{'已导入' if status.has_district_ca else '未导入'}；"
+                       f"存档的旧证书：{status.archived} 个（用于验证以前签名的台账）。")
+        self.status_label.setText(status.summary + details)
         self.request_button.setEnabled(status.exists)
         self.import_button.setEnabled(status.exists)
         self.create_button.setText("重新创建签名证书(&N)…" if status.exists else "创建签名证书(&N)…")

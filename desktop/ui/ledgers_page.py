@@ -169,6 +169,13 @@ class LedgersPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self._verify_selected())
 
     def refresh(self) -> None:
+        from desktop.services.identity import IdentityService
+
+        has_identity = bool(guarded(self, lambda: IdentityService(self.services.ctx).status().exists))
+        if not has_identity:
+            self.sign_check.setChecked(False)
+        self.sign_check.setEnabled(has_identity)
+        self.sign_check.setToolTip("" if has_identity else "尚未创建签名证书：请先在“设置→签名证书”中创建。")
         rows = guarded(self, self.services.ledgers.produced)
         if rows is not None:
             self.model.set_rows(rows)

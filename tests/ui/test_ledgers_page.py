@@ -40,10 +40,13 @@ def test_model_passes_qt_checks(qtmodeltester, demo_copy, tmp_path: Path) -> Non
 
 
 def test_export_signed_from_the_page_and_verify(page, demo_copy, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert not page.sign_check.isEnabled()
     make_identity(demo_copy)
     out = tmp_path / "roster.pdf"
     monkeypatch.setattr(page, "ask_export_path", lambda suggested: out)
     monkeypatch.setattr(page, "ask_passphrase", lambda: PASS)
+    page.refresh()
+    assert page.sign_check.isEnabled()
     page.kind_combo.setCurrentIndex(0)
     page.sign_check.setChecked(True)
     page.export_button.click()
