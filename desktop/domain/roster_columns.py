@@ -16,7 +16,7 @@ from desktop.domain.dates import parse_date
 from desktop.domain.errors import ValidationError
 from desktop.domain.idnumber import normalize as normalize_id
 from desktop.domain.idnumber import parse_id_number
-from desktop.domain.roster import CATEGORIES, EDUCATIONS, NEW_EMPLOYMENT_GROUPS, STAGES, STATUSES
+from desktop.domain.roster import CATEGORIES, EDUCATIONS, FIELD_LABELS, NEW_EMPLOYMENT_GROUPS, STAGES, STATUSES
 
 # The roster columns in the national system's order and names (domain.md §2), then the ones this
 # app keeps beyond them. (header written on export, field). "party_group" is the group's name.
@@ -65,8 +65,8 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "education": ("文化程度", "最高学历", "学历(最高)"),
     "degree": ("最高学位",),
     "category": ("人员分类", "党员类别"),
-    "work_unit_post": ("工作单位及职务", "工作单位及职务(工作岗位)", "工作单位及职务（工作岗位）", "工作单位", "工作岗位",
-                       "单位及职务", "工作单位和职务"),
+    "work_unit_post": ("工作单位及职务", "工作单位及职务(工作岗位)", "工作单位及职务（工作岗位）", "工作单位",
+                       "单位及职务", "工作单位和职务", "单位"),
     "phone": ("手机", "手机号", "联系电话", "电话", "联系方式", "电话号码", "移动电话"),
     "residence": ("现居住地址", "现住址", "居住地", "家庭住址", "住址", "家庭地址", "现居住地址(详细)"),
     "household_registration": ("户籍地", "户口所在地", "户籍所在地址", "户籍地址"),
@@ -88,6 +88,11 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "new_employment_group": ("新就业群体类型",),
     "notes": ("说明",),
 }
+# A job title in a column of its own ("工作单位" + "岗位"): appended to 工作单位及职务. A bare "职务" is
+# left unrecognised on purpose: in a Party roster it may as well mean 党内职务.
+JOB_TITLE_FIELD = "work_post"
+JOB_TITLE_HEADERS: tuple[str, ...] = ("工作岗位", "岗位", "行政职务", "工作职务", "职称职务", "职业岗位")
+
 # Columns recognised but not imported: numbering, and figures the app works out itself.
 IGNORED_HEADERS: dict[str, str] = {
     "序号": "序号", "编号": "序号", "NO": "序号", "NO.": "序号", "年龄": "由出生日期计算", "党龄": "由入党日期计算",
@@ -114,6 +119,8 @@ _LOOKUP: dict[str, str] = {}
 for _field, _headers in FIELD_HEADERS.items():
     for _header in _headers:
         _LOOKUP[normalize_header(_header)] = _field
+for _header in JOB_TITLE_HEADERS:
+    _LOOKUP[normalize_header(_header)] = JOB_TITLE_FIELD
 _IGNORED: dict[str, str] = {normalize_header(h): why for h, why in IGNORED_HEADERS.items()}
 
 
@@ -144,9 +151,13 @@ class HeaderMap:
     duplicates: tuple[tuple[int, str], ...] = ()  # a second column for a field already mapped
 
     def header_of(self, field_name: str) -> str:
-        from desktop.domain.roster import FIELD_LABELS
+        return self.headers.get(field_name) or field_label(field_name)
 
-        return self.headers.get(field_name) or FIELD_LABELS.get(field_name) or field_name
+
+def field_label(field_name: str) -> str:
+    """What the app calls a field (for "身份证号→公民身份号码" in the preview)."""
+    extra = {"party_group": "所在党小组", JOB_TITLE_FIELD: "工作岗位（并入工作单位及职务）"}
+    return extra.get(field_name) or FIELD_LABELS.get(field_name) or field_name
 
 
 def map_headers(cells: Sequence[object]) -> HeaderMap:
@@ -440,6 +451,10 @@ def parse_row(row_number: int, cells: Mapping[str, object]) -> ParsedRow:
             continue
         if value is not None and value != "":
             values[name] = value
+    post = values.pop(JOB_TITLE_FIELD, None)
+    if post:
+        unit = values.get("work_unit_post")
+        values["work_unit_post"] = f"{unit} {post}" if unit and str(post) not in str(unit) else (unit or post)
     _fill_from_id_number(values, problems)
     if not values.get("name"):
         problems.insert(0, RowProblem("name", "姓名为空"))

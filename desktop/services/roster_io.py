@@ -27,6 +27,7 @@ from desktop.domain.roster_columns import (
     HeaderMap,
     ParsedRow,
     RowProblem,
+    field_label,
     is_name_header,
     map_headers,
     parse_row,
@@ -169,7 +170,7 @@ class RosterIoService:
             sheet=table.sheet,
             encoding=table.encoding,
             header_row=header_row,
-            columns=tuple((headers.headers[f], FIELD_LABELS.get(f, "所在党小组")) for f in headers.fields.values()),
+            columns=tuple((headers.headers[f], field_label(f)) for f in headers.fields.values()),
             ignored=tuple(h for _, h in headers.ignored),
             unrecognised=tuple(h for _, h in headers.unrecognised) + tuple(f"{h}（重复的列）" for _, h in headers.duplicates),
             notes=_file_notes(headers) + (

@@ -162,3 +162,12 @@ def test_any_cell_values_give_problems_never_a_crash(cells: dict[str, object]) -
     names = {f.name for f in dc_fields(MemberFields)}
     merged = replace(MemberFields(name=""), **{k: v for k, v in row.values.items() if k in names})
     member_problems(merged, dt.date(2026, 11, 21))
+
+
+def test_job_title_in_its_own_column_joins_the_work_unit() -> None:
+    mapping = map_headers(["姓名", "工作单位", "岗位", "职务"])
+    assert mapping.unrecognised == ((3, "职务"),)  # ambiguous: could be 党内职务
+    row = parse_row(2, {mapping.fields[c]: v for c, v in zip((1, 2), ("某公司", "会计"))} | {"name": "张三"})
+    assert row.values["work_unit_post"] == "某公司 会计"
+    only_post = parse_row(2, {"name": "张三", "work_post": "会计"})
+    assert only_post.values["work_unit_post"] == "会计"
