@@ -93,7 +93,7 @@ def test_visible_stamp_is_on_the_last_page(signed: dict) -> None:
     assert "未经区级认证" not in text
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(position=st.floats(min_value=0, max_value=1, exclude_max=True), xor=st.integers(min_value=1, max_value=255))
 def test_any_flipped_byte_makes_it_invalid(signed: dict, tmp_path_factory: pytest.TempPathFactory,
                                            position: float, xor: int) -> None:
