@@ -121,17 +121,19 @@ def main() -> dict[str, float]:
                 paints.append(time.perf_counter() - t0)
             figures["paint_only_ms"] = _ms(statistics.median(paints))
             for name, member_filter in cases.items():
-                runs, model_runs = [], []
+                runs, model_runs, cpu_runs = [], [], []
                 for _ in range(7):
                     page.proxy.set_member_filter(MemberFilter(text="\x01"))  # a different filter each time
                     app.processEvents()
-                    t0 = time.perf_counter()
+                    c0, t0 = time.process_time(), time.perf_counter()
                     page.proxy.set_member_filter(member_filter)  # the rows chosen, the view told
                     t1 = time.perf_counter()
                     app.processEvents()  # the table repainted with the new rows
                     runs.append(time.perf_counter() - t0)
+                    cpu_runs.append(time.process_time() - c0)
                     model_runs.append(t1 - t0)
                 figures[name] = _ms(statistics.median(runs))
+                figures[name.replace("_ms", "_cpu_ms")] = _ms(statistics.median(cpu_runs))
                 figures[name.replace("_ms", "_model_ms")] = _ms(statistics.median(model_runs))
             t0 = time.perf_counter()
             page.table.horizontalHeader().sectionClicked.emit(3)  # sort by birth date
@@ -145,13 +147,16 @@ def main() -> dict[str, float]:
     print(f"  open folder: {figures['open_folder_ms']} ms; list_members: {figures['list_members_ms']} ms")
     print(f"  roster page on screen (load + paint): {figures['page_on_screen_ms']} ms; "
           f"open → roster on screen: {figures['open_to_roster_on_screen_ms']} ms")
-    filters = [k for k in figures if k.startswith("filter_") and not k.endswith("_model_ms")]
+    filters = [k for k in figures if k.startswith("filter_") and not k.endswith(("_model_ms", "_cpu_ms"))]
     worst = max(figures[k] for k in filters)
     for key in filters:
-        print(f"  {key}: {figures[key]} ms incl. repaint (target ≤ {TARGET_FILTER_MS} ms); "
-              f"choosing the rows: {figures[key.replace('_ms', '_model_ms')]} ms")
+        print(f"  {key}: {figures[key]} ms incl. repaint (target ≤ {TARGET_FILTER_MS} ms); CPU time "
+              f"{figures[key.replace('_ms', '_cpu_ms')]} ms; choosing the rows: {figures[key.replace('_ms', '_model_ms')]} ms")
     print(f"  a repaint of the table alone: {figures['paint_only_ms']} ms (machine load shows here first)")
-    print(f"  worst filter: {worst} ms — {'OK' if worst <= TARGET_FILTER_MS else 'OVER TARGET'}")
+    worst_cpu = max(figures[k.replace("_ms", "_cpu_ms")] for k in filters)
+    print(f"  worst filter: {worst} ms wall, {worst_cpu} ms CPU — {'OK' if worst <= TARGET_FILTER_MS else 'OVER TARGET'}"
+          " (on a shared, loaded machine the wall time includes waiting for a processor)")
+    figures["filter_worst_cpu_ms"] = worst_cpu
     print(f"  sort by a column: {figures['sort_ms']} ms")
     figures["filter_worst_ms"] = worst
     return figures

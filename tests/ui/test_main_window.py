@@ -146,3 +146,9 @@ def test_home_page_lists_what_is_due_and_leads_there(window: MainWindow) -> None
     term_row = next(i for i, t in enumerate(texts) if "届满" in t)
     home.items.itemActivated.emit(home.items.item(term_row))
     assert window.stack.currentWidget() is window.page("settings")
+
+
+def test_menu_shortcuts_arrive_after_the_first_paint(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.repaint()
+    qtbot.waitUntil(lambda: not window.quit_action.shortcut().isEmpty(), timeout=2000)
+    assert window.backup_action.shortcut().toString() == "Ctrl+Shift+B"
