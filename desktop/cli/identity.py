@@ -95,9 +95,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from desktop.storage.datadir import resolve_data_dir
+
     ca = Path(args.ca) if args.ca else None
-    if args.data_dir is None and ca is not None:
-        result = _verify_without_folder(Path(args.pdf), ca)
+    no_folder = args.data_dir is None and not resolve_data_dir(None).database.exists()
+    if args.data_dir is None and (ca is not None or no_folder):
+        result = _verify_without_folder(Path(args.pdf), ca)  # never creates a data folder
     else:
         from desktop.cli.common import open_services
 
@@ -107,8 +110,8 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _verify_without_folder(pdf: Path, ca: Path):  # type: ignore[no-untyped-def]
-    """With --ca and no --data-dir, verifying needs no data folder (the district's machine)."""
+def _verify_without_folder(pdf: Path, ca: Path | None):  # type: ignore[no-untyped-def]
+    """Without --data-dir, verifying needs no data folder (the district's machine)."""
     from desktop.services.ledgers import verify_file
 
     return verify_file(pdf, ca)

@@ -1,4 +1,4 @@
-"""From the command line: demo → identity → district certificate → signed ledger → verify
+"""From the command line, on the demo branch: identity → district certificate → signed ledger → verify
 (our verify and pyHanko's own CLI), then a raw SQL change caught by `check`."""
 
 from __future__ import annotations
@@ -22,15 +22,18 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_template: Path) -> Path:
+    """tmp_path with `data/` a copy of the session's demo branch (what `branch-ledger demo` makes)."""
+    import shutil
+
     monkeypatch.setenv("BRANCH_LEDGER_PASSPHRASE", PASS)
     monkeypatch.setenv("BRANCH_LEDGER_DISTRICT_PASSPHRASE", PASS)
+    shutil.copytree(demo_template, tmp_path / "data", ignore=shutil.ignore_patterns("*.lock", ".branch-ledger.lock"))
     return tmp_path
 
 
 def test_signed_ledger_from_the_command_line(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data, district = str(cli_env / "data"), cli_env / "district"
-    assert run(capsys, "--data-dir", data, "demo")[0] == 0
     code, out = run(capsys, "--data-dir", data, "identity", "create")
     assert code == 0 and "自签名" in out
 
@@ -84,7 +87,6 @@ def test_signed_ledger_from_the_command_line(cli_env: Path, capsys: pytest.Captu
 
 def test_wrong_passphrase_leaves_no_file(cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     data = str(cli_env / "data")
-    assert run(capsys, "--data-dir", data, "demo")[0] == 0
     assert run(capsys, "--data-dir", data, "identity", "create")[0] == 0
     monkeypatch.setenv("BRANCH_LEDGER_PASSPHRASE", "not the passphrase")
     out_file = cli_env / "r.pdf"
