@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         """What can wait until the window is on screen. QAction.setShortcut builds PySide's enum
         tables on first use (~40 ms), so the menu shortcuts are set here."""
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self._keep_true_alive()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
