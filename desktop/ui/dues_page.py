@@ -276,6 +276,9 @@ class DuesPage(QWidget):
                     if self.payment_model.row_at(row).id == saved.id:
                         self.payment_view.selectRow(row)
                 message = f"已登记 {saved.member_name} 的党费 {saved.amount} 元，收据编号 {saved.receipt_number}。"
+                receipt = guarded(self, lambda: dues.render_receipt(saved.id, self._receipt_path(saved.receipt_number)))
+                if receipt is not None:
+                    message += f"收据已生成：{receipt.path}（“打印收据”可预览打印）。"
                 if saved.explanation:
                     message += f"\n{saved.explanation}"
                 self.summary.setText(message + "\n" + self.summary.text())
@@ -325,6 +328,10 @@ class DuesPage(QWidget):
             return
         preview_pdf(self, path, title)
 
+    def _receipt_path(self, receipt_number: str) -> Path:
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in receipt_number)
+        return self.services.ctx.folder.exports / "党费收据" / f"党费收据-{safe}.pdf"
+
     def print_receipt(self) -> Path | None:
         payment_id = self.selected_payment_id()
         if payment_id is None:
@@ -335,8 +342,7 @@ class DuesPage(QWidget):
             QMessageBox.information(self, "打印收据", "请先选择一条缴纳记录（或收缴表中已缴过党费的党员）。")
             return None
         payment = self.services.dues.get_payment(payment_id)
-        folder = self.services.ctx.folder.exports / "党费收据"
-        out = folder / f"党费收据-{payment.receipt_number}.pdf"
+        out = self._receipt_path(payment.receipt_number)
         rendered = guarded(self, lambda: self.services.dues.render_receipt(payment_id, out))
         if rendered is None:
             return None

@@ -144,7 +144,7 @@ def test_page_records_a_payment_and_prints_its_receipt(qtbot, page, tmp_path, mo
     assert saved is not None and saved.member_id == behind.member_id and saved.method == "微信"
     row = page.grid_model.row_at(_row_of(page, behind.name))
     assert row.arrears == 0 and row.consecutive_unpaid == 0
-    assert saved.receipt_number in page.summary.text()
+    assert saved.receipt_number in page.summary.text() and "收据已生成" in page.summary.text()
     shown: list[Path] = []
     monkeypatch.setattr(page, "show_pdf", lambda path, title: shown.append(path))
     path = page.print_receipt()
