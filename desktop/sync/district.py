@@ -27,8 +27,8 @@ from desktop.domain.errors import LedgerError
 from desktop.sync import cms
 from desktop.sync.package import BRANCH_KIND, NOTICE_KIND, SCHEMA_VERSION, Package, PackageError, read_package
 
-__all__ = ["BRANCH_KIND", "NOTICE_KIND", "CheckedPackage", "DistrictFolder", "check_package", "create_ca",
-           "issue_certificate", "load_ca"]
+__all__ = ["BRANCH_KIND", "NOTICE_KIND", "CheckedPackage", "DistrictFolder", "VerifiedPackage", "check_package",
+           "create_ca", "issue_certificate", "load_ca", "verify_for_import"]
 CERT_YEARS = 5
 CA_YEARS = 20
 
@@ -176,16 +176,70 @@ class CheckedPackage:
         return self.package.name
 
     def json(self, member: str) -> dict:
-        data = self.package.payload.get(member)
-        if data is None:
-            return {}
-        try:
-            value = json.loads(data)
-        except ValueError:
-            raise PackageError(f"{self.name}：{member} 不是有效的 JSON") from None
-        if not isinstance(value, dict):
-            raise PackageError(f"{self.name}：{member} 的格式不对（应为 JSON 对象）")
-        return value
+        return _json_member(self.name, self.package.payload, member)
+
+
+    def for_import(self) -> VerifiedPackage:
+        """What importing needs, in a form that crosses process boundaries (no certificate object,
+        no ledger PDFs: the district keeps records, audit entries, figures and attachments)."""
+        return VerifiedPackage(
+            name=self.name, kind=self.kind, code=self.code, sequence=self.sequence, previous_hash=self.previous_hash,
+            schema_version=self.schema_version, period_start=self.period_start, period_end=self.period_end,
+            package_hash=self.package_hash, size=self.package.size, signer_serial=cms.serial_hex(self.signer),
+            payload={k: v for k, v in self.package.payload.items() if not k.startswith("data/ledgers/")},
+        )
+
+
+@dataclass(frozen=True)
+class VerifiedPackage:
+    """A checked branch package reduced to what the district database stores (picklable)."""
+
+    name: str
+    kind: str
+    code: str
+    sequence: int
+    previous_hash: str | None
+    schema_version: int
+    period_start: dt.date | None
+    period_end: dt.date | None
+    package_hash: str
+    size: int
+    signer_serial: str
+    payload: dict[str, bytes]
+
+    def json(self, member: str) -> dict:
+        return _json_member(self.name, self.payload, member)
+
+
+def _json_member(name: str, payload: dict[str, bytes], member: str) -> dict:
+    data = payload.get(member)
+    if data is None:
+        return {}
+    try:
+        value = json.loads(data)
+    except ValueError:
+        raise PackageError(f"{name}：{member} 不是有效的 JSON") from None
+    if not isinstance(value, dict):
+        raise PackageError(f"{name}：{member} 的格式不对（应为 JSON 对象）")
+    return value
+
+
+def verify_for_import(path: str, ca_pem: bytes, revoked_serials: frozenset[str], today: dt.date) -> VerifiedPackage | str:
+    """Read and check one branch package (run in worker processes): the verified package, or
+    the reason it was rejected."""
+    from pathlib import Path as _Path
+
+    try:
+        data = _Path(path).read_bytes()
+    except OSError as exc:
+        return f"无法读取 {path}：{exc.strerror or exc}"
+    try:
+        ca = x509.load_pem_x509_certificate(ca_pem)
+        checked = check_package(data, _Path(path).name, trust_roots=[ca], today=today,
+                                revoked_serials=set(revoked_serials), expected_kind=BRANCH_KIND)
+        return checked.for_import()
+    except LedgerError as exc:
+        return exc.message
 
 
 def _date(package: Package, key: str) -> dt.date | None:

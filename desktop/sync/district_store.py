@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from desktop.sync.cms import code_of, common_name, serial_hex
-from desktop.sync.district import BRANCH_KIND, CheckedPackage
+from desktop.sync.district import BRANCH_KIND, CheckedPackage, VerifiedPackage
 from desktop.sync.package import PackageError
 from desktop.storage.district import tables as t
 
@@ -90,7 +90,7 @@ class DistrictStore:
             return [(r.code, r.name) for r in conn.execute(select(t.branch).order_by(t.branch.c.code))]
 
     # -- continuity --------------------------------------------------------------------------------
-    def check_continuity(self, conn: Connection, checked: CheckedPackage,
+    def check_continuity(self, conn: Connection, checked: CheckedPackage | VerifiedPackage,
                          pending: dict[tuple[str, int], str] | None = None) -> ContinuityResult:
         """Raise PackageError if the package breaks its branch's chain. `pending` holds packages
         checked earlier in the same batch (verify without importing): (code, seq) -> hash."""
@@ -129,7 +129,9 @@ class DistrictStore:
         return ContinuityResult(False, gaps)
 
     # -- import ------------------------------------------------------------------------------------
-    def import_package(self, checked: CheckedPackage) -> ImportResult:
+    def import_package(self, checked: CheckedPackage | VerifiedPackage) -> ImportResult:
+        if isinstance(checked, CheckedPackage):
+            checked = checked.for_import()
         if checked.kind != BRANCH_KIND:
             raise PackageError(f"{checked.name}：不是支部上报的同步包")
         with self.engine.begin() as conn:
@@ -146,7 +148,7 @@ class DistrictStore:
                 branch_code=checked.code, sequence=checked.sequence, package_hash=checked.package_hash,
                 previous_hash=checked.previous_hash, period_start=checked.period_start,
                 period_end=checked.period_end, schema_version=checked.schema_version,
-                file_name=checked.name, size=checked.package.size, signer_serial=serial_hex(checked.signer),
+                file_name=checked.name, size=checked.size, signer_serial=checked.signer_serial,
                 record_count=len(rows), audit_count=len(audit_rows), received_at=_now(),
             )).inserted_primary_key[0]
             self._store_rows(conn, checked.code, package_id, rows)
@@ -239,10 +241,10 @@ class DistrictStore:
                                                   file_name=file_name, created_at=_now()))
 
 
-def _payload(checked: CheckedPackage) -> tuple[list[tuple[str, str, str]], list[dict], dict[int, dict], dict[str, bytes]]:
+def _payload(checked: VerifiedPackage) -> tuple[list[tuple[str, str, str]], list[dict], dict[int, dict], dict[str, bytes]]:
     rows: list[tuple[str, str, str]] = []
     attachments: dict[str, bytes] = {}
-    for member, data in checked.package.payload.items():
+    for member, data in checked.payload.items():
         if member.startswith("data/records/") and member.endswith(".json"):
             document = checked.json(member)
             table = document.get("table")

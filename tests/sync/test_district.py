@@ -206,3 +206,14 @@ def test_import_into_another_database_url(tmp_path: Path, branch: Branch, distri
         assert district.store.counts()["packages"] == 0
     finally:
         other.close()
+
+
+def test_worker_processes_give_the_same_results(district: DistrictService, branch: Branch, tmp_path: Path) -> None:
+    good = [branch.package(tmp_path / "in", seq) for seq in (1, 2)]
+    bad = tmp_path / "bad" / "B001-00003-20261121.zip"
+    bad.parent.mkdir()
+    bad.write_bytes(b"PK\x03\x04 not really")
+    results = district.import_packages([bad, *good], workers=2)
+    assert [r.status for r in results] == ["rejected", "imported", "imported"]
+    assert "不是完整的 zip" in results[0].message
+    assert district.store.received_sequences("B001") == [1, 2]
