@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -191,13 +191,22 @@ class LedgerService:
 
     def export(self, kind: str, year: int | None, out: Path, *, sign: bool = False,
                passphrase: str | None = None) -> ProducedLedgerDto:
-        """Render, (sign,) write `out` atomically, record it; when signed, lock what it shows."""
+        """Render the `kind` ledger of `year`, (sign,) write `out` atomically, record it; when
+        signed, lock what it shows."""
+        service = self._renderer(kind)
+        return self.export_rendered(lambda path, note: service.render_ledger(year, path, footer_note=note), out,
+                                    sign=sign, passphrase=passphrase)
+
+    def export_rendered(self, render: Callable[[Path, str], RenderedLedger], out: Path, *, sign: bool = False,
+                        passphrase: str | None = None) -> ProducedLedgerDto:
+        """The same for any printed record: `render(path, footer_note)` writes the PDF to `path`
+        (e.g. `lambda p, note: services.dues.render_receipt(payment_id, p)`) and returns its
+        RenderedLedger; it is then signed, recorded and its records locked like a ledger."""
         from desktop.services.branch import BranchService
 
         out = Path(out)
         if out.suffix.lower() != ".pdf":
             raise ValidationError(f"台账文件应以 .pdf 结尾：{out.name}", field="out")
-        service = self._renderer(kind)
         identity = None
         if sign:
             if not passphrase:
@@ -209,24 +218,27 @@ class LedgerService:
         out.parent.mkdir(parents=True, exist_ok=True)
         rendering = out.with_name(f".{out.stem}.rendering.pdf")
         signing = out.with_name(f".{out.stem}.signed.pdf")
+        leftovers = [rendering, signing]
         try:
-            rendered: RenderedLedger = service.render_ledger(year, rendering, footer_note=head_note(seq, digest))
+            rendered = render(rendering, head_note(seq, digest))
             source = Path(rendered.path)
+            leftovers.append(source)
             amendments = self.amendments_for_records(rendered.records)
             if amendments:
                 self._append_amendments(source, rendered, amendments)
-            branch = BranchService(self.ctx).branch_name()
             if identity is not None:
                 from desktop.sync.pdfsign import sign_pdf
 
-                sign_pdf(source, signing, identity, branch=branch, secretary=self._secretary())
+                sign_pdf(source, signing, identity, branch=BranchService(self.ctx).branch_name(),
+                         secretary=self._secretary())
                 os.replace(signing, out)
             else:
                 os.replace(source, out)
             checksum = _sha256(out)
         finally:
-            for leftover in (rendering, signing):
-                leftover.unlink(missing_ok=True)
+            for leftover in leftovers:
+                if leftover.resolve() != out.resolve():
+                    leftover.unlink(missing_ok=True)
         try:
             return self._record(rendered, out, checksum, identity, seq, digest, amendments)
         except BaseException:

@@ -111,3 +111,22 @@ def test_imported_certificate_sets_the_branch_code(services, tmp_path: Path) -> 
     assert services.branch.profile().code == "BR-0815"
     assert status.archived == 1
     assert not any("自签名" in item.text for item in services.ledgers.home_items())
+
+
+def test_any_printed_record_can_be_signed_and_locked(demo_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A dues receipt (another area's printed record) through export_rendered."""
+    from sqlalchemy import select
+
+    from desktop.storage.models.dues import DuesPaymentRecord
+
+    with demo_copy.ctx.reading() as session:
+        payment_id = session.scalar(select(DuesPaymentRecord.id).limit(1))
+    IdentityService(demo_copy.ctx).create(PASS)
+    produced = demo_copy.ledgers.export_rendered(
+        lambda path, note: demo_copy.dues.render_receipt(payment_id, path), tmp_path / "out" / "receipt.pdf",
+        sign=True, passphrase=PASS,
+    )
+    assert produced.kind == "receipt" and produced.signed and produced.path.exists()
+    assert demo_copy.ledgers.verify_pdf(produced.path).intact
+    assert demo_copy.ledgers.is_locked("dues_payment", payment_id)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["receipt.pdf"]
