@@ -197,6 +197,16 @@ class RosterService:
                                     created_at=created_at, updated_at=updated_at))
         return result
 
+    def stage_counts(self) -> dict[str, int]:
+        """Members on the roll (status 正常) by stage: {"正式党员": n, "预备党员": m, ...}."""
+        from sqlalchemy import func
+
+        with self.ctx.reading() as session:
+            rows = session.execute(
+                select(MemberRecord.stage, func.count()).where(MemberRecord.status == "正常").group_by(MemberRecord.stage)
+            ).all()
+        return {stage: count for stage, count in rows}
+
     def get_member(self, member_id: int) -> MemberDto:
         with self.ctx.reading() as session:
             record = session.get(MemberRecord, member_id)

@@ -46,12 +46,12 @@ class HomePage(QWidget):
         profile = self.services.branch.profile()
         today = self.services.ctx.today()
         self.title.setText(f"<h2>{profile.name if profile else '未设置支部名称'}</h2>")
-        members = [m for m in self.services.roster.list_members() if m.is_party_member and m.status == "正常"]
-        probationary = sum(1 for m in members if m.stage == "预备党员")
+        counts = self.services.roster.stage_counts()
+        full, probationary = counts.get("正式党员", 0), counts.get("预备党员", 0)
         term = self.services.branch.current_term()
         term_text = f"本届支部委员会任期至 {term.ends_on:%Y年%m月%d日}。" if term else "尚未登记支部委员会（或书记）。"
         self.summary.setText(
-            f"今天是 {today:%Y年%m月%d日}。党员 {len(members)} 名（正式党员 {len(members) - probationary} 名，"
+            f"今天是 {today:%Y年%m月%d日}。党员 {full + probationary} 名（正式党员 {full} 名，"
             f"预备党员 {probationary} 名）。{term_text}"
         )
         self.items.clear()

@@ -109,3 +109,12 @@ def test_home_items_remind_of_probation_end_and_lost_contact(services) -> None: 
     assert any("吴失联" in t and "停止" in t for t in texts)
     assert not any("郑正常" in t for t in texts)
     assert {i.area for i in items} == {"roster"}
+
+
+def test_stage_counts_count_members_on_the_roll(services) -> None:  # type: ignore[no-untyped-def]
+    services.roster.add_member(member(name="甲正式", id_number=None))
+    services.roster.add_member(member(name="乙预备", id_number=None, stage="预备党员", confirmed_on=None,
+                                      joined_on=dt.date(2026, 3, 1)))
+    gone = services.roster.add_member(member(name="丙转出", id_number=None))
+    services.roster.transfer_out(gone.id, on=dt.date(2026, 10, 1), organization="别处", letter_number=None, dues_paid_to=None)
+    assert services.roster.stage_counts() == {"正式党员": 1, "预备党员": 1}
