@@ -4,7 +4,7 @@ The branch is generated in a temp folder through the services: ten years (2017�
 history (admissions, confirmations, transfers in and out, lapses, applicants), organizational life
 (monthly committee meetings and 主题党日 for everyone, quarterly 党员大会), and dues (a yearly
 determination and one payment a year per member). Then `AnnualReportService.figures(year)` is
-timed for each year (roster + meetings + dues figures, each with the records behind it).
+timed for several years, split by area, and the reuse of a compilation while no record changed (roster + meetings + dues figures, each with the records behind it).
 Target: ≤ 200 ms per year."""
 
 from __future__ import annotations
@@ -168,8 +168,10 @@ def main() -> dict[str, float]:
             annual.figures(2026)  # warm-up: imports, first queries
             per_year: dict[int, float] = {}
             parts: dict[str, list[float]] = {"roster": [], "meetings": [], "dues": []}
+            cached: list[float] = []
             for year in TIMED_YEARS:
-                per_year[year] = _best(lambda: annual.figures(year), runs=1)
+                per_year[year] = _best(lambda: annual.figures(year, fresh=True), runs=1)
+                cached.append(_best(lambda: annual.figures(year)))  # unchanged records: reused
                 parts["roster"].append(_best(lambda: roster_only(annual, year)))
                 parts["meetings"].append(_best(lambda: annual._meeting_figures(year), runs=1))
                 parts["dues"].append(_best(lambda: annual._dues_figures(year), runs=1))
@@ -187,11 +189,12 @@ def main() -> dict[str, float]:
     print("其中（中位数）：" + "，".join(f"{n} {v:.0f} ms" for n, v in split.items())
           + f"；花名册部分（本模块自身的计算）目标 ≤ {TARGET_MS:.0f} ms"
           + ("  达标" if split["roster"] <= TARGET_MS else "  未达标"))
+    print(f"记录未变时再次取用（页面切换、打印）：{max(cached):.1f} ms")
     print(f"每年数据汇总（最慢）：{worst:.0f} ms，中位数 {median:.0f} ms（目标 ≤ {TARGET_MS:.0f} ms）"
           f"{'  达标' if worst <= TARGET_MS else '  未达标'}")
     return {"figures_worst_ms": round(worst, 1), "figures_median_ms": round(median, 1),
             **{f"{name}_median_ms": round(v, 1) for name, v in split.items()},
-            "people": made["people"], "meetings": meetings, "payments": payments}
+            "cached_ms": round(max(cached), 2), "people": made["people"], "meetings": meetings, "payments": payments}
 
 
 if __name__ == "__main__":

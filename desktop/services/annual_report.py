@@ -267,6 +267,19 @@ def life_meetings(service: Any, year: int) -> list[tuple[int, str]]:
 class AnnualReportService:
     def __init__(self, ctx: LedgerContext) -> None:
         self.ctx = ctx
+        # year -> (data version, figures): compiling a big branch's year takes seconds (mostly the
+        # dues grid), and the page, the editor and the printout all ask for the same figures.
+        self._figures_cache: dict[int, tuple[tuple[Any, ...], YearFigures]] = {}
+
+    def _data_version(self) -> tuple[Any, ...] | None:
+        """Changes whenever any record changes: the audit chain's head (every write through a
+        session appends to it) and the date. None when there is no chain to rely on."""
+        try:
+            from desktop.services.audit import AuditService
+
+            return (AuditService(self.ctx).head(), self.ctx.today())
+        except Exception:  # noqa: BLE001 - without the chain, figures are simply always recomputed
+            return None
 
     # -- the other areas, read through their public services ---------------------------------------
     def _area(self, name: str) -> Any | None:
@@ -283,8 +296,19 @@ class AnnualReportService:
             return None
 
     # -- figures -----------------------------------------------------------------------------------
-    def figures(self, year: int) -> YearFigures:
-        """Every figure of `year`, compiled now from the records."""
+    def figures(self, year: int, *, fresh: bool = False) -> YearFigures:
+        """Every figure of `year`, compiled from the records. The last compilation is reused while
+        no record has changed since (its `computed_at` says when); `fresh` compiles anew."""
+        version = self._data_version()
+        cached = self._figures_cache.get(year)
+        if not fresh and version is not None and cached is not None and cached[0] == version:
+            return cached[1]
+        figures = self._compile(year)
+        if version is not None:
+            self._figures_cache[year] = (version, figures)
+        return figures
+
+    def _compile(self, year: int) -> YearFigures:
         today = self.ctx.today()
         start, end = year_period(year, today)
         people, transfers = self._roster_facts()

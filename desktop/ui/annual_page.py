@@ -286,7 +286,7 @@ class AnnualPage(QWidget):
         year_label = QLabel("述职年度(&Y)：")
         year_label.setBuddy(self.year_spin)
         self.recompute_button = QPushButton("重新计算(&R)")
-        self.recompute_button.clicked.connect(self.refresh)
+        self.recompute_button.clicked.connect(lambda: self.refresh(fresh=True))
         self.print_report_button = QPushButton("打印述职报告(&P)…")
         self.print_report_button.clicked.connect(lambda: self.print_pdf("report"))
         self.print_evaluation_button = QPushButton("打印评议记录(&V)…")
@@ -321,8 +321,8 @@ class AnnualPage(QWidget):
     def year(self) -> int:
         return self.year_spin.value()
 
-    def refresh(self) -> None:
-        figures = guarded(self, lambda: self.services.annual.figures(self.year))
+    def refresh(self, *, fresh: bool = False) -> None:
+        figures = guarded(self, lambda: self.services.annual.figures(self.year, fresh=fresh))
         if figures is None:
             return
         self.figures = figures

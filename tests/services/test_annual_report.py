@@ -314,3 +314,18 @@ def test_member_grade_names_the_meeting_it_came_from(services, monkeypatch) -> N
     with pytest.raises(ValidationError, match="找不到2025年编号为8的组织生活会"):
         annual.set_member_grade(YEAR, ids["old6"], "合格", meeting_id=8)
     assert len(annual.member_grades(YEAR)) == 1
+
+
+def test_figures_are_reused_until_any_record_changes(services) -> None:  # type: ignore[no-untyped-def]
+    ids = build_year(services)
+    annual = services.annual
+    first = annual.figures(YEAR)
+    assert annual.figures(YEAR) is first  # nothing changed: the same compilation
+    assert annual.figures(YEAR, fresh=True) is not first
+    services.roster.transfer_out(ids["old4"], on=D(YEAR, 10, 1), organization="兄弟支部", letter_number="x",
+                                 dues_paid_to=None)
+    again = annual.figures(YEAR)
+    assert again is not first
+    assert again.get("roster.transferred_out").value == first.get("roster.transferred_out").value + 1
+    annual.save_draft(YEAR, {"duties": "x"})  # any write, even in another table, invalidates
+    assert annual.figures(YEAR) is not again
