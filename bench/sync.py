@@ -7,8 +7,7 @@ signed ledger PDFs (~370 KB, incompressible bytes here), 60 changed rows (member
 payments) as JSON, 150 audit entries, the year's figures: ~450 KB. Timed: one `sha256sum` process
 over all the zips, then `DistrictService.import_packages` over the same paths in this process
 (read, zip and bag fixity, canonical form, CMS signature and chain, sequence and previous-hash
-checks, one transaction per package; the checking runs in one worker process per CPU, the
-database writes in this one). Target: import ≤ 2 × sha256sum (wall). CPU seconds (including the
+checks, one transaction per package, all in this process). Target: import ≤ 2 × sha256sum (wall). CPU seconds (including the
 workers') are printed too: on a shared, loaded machine they are the steadier comparison."""
 
 from __future__ import annotations
@@ -116,7 +115,7 @@ def main() -> dict[str, float]:
         started, cpu = time.perf_counter(), time.process_time()
         results = district.import_packages(paths)
         imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the checking worker processes
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes, if any were used
         imported_cpu += (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
         counts = district.store.counts()
         district.close()

@@ -42,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = command("import", "验证并导入同步包；重复导入不作改动；拒收的包移入隔离区并写明原因", _import)
     imp.add_argument("packages", type=Path, nargs="+", metavar="PKG")
     imp.add_argument("--db", metavar="URL", help="区县数据库的 SQLAlchemy URL（默认 SQLite：DIR/district.sqlite3）")
+    imp.add_argument("--workers", type=int, default=1, metavar="N", help="用 N 个进程并行校验（默认 1）")
 
     summary = command("summary", "各支部年度汇总表（.xlsx 或 .pdf）", _summary)
     summary.add_argument("--year", type=int, required=True)
@@ -129,7 +130,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     service = _service(args)
     try:
-        results = service.import_packages(args.packages)
+        results = service.import_packages(args.packages, workers=args.workers)
     finally:
         service.close()
     labels = {"imported": "导入", "already": "重复", "rejected": "拒收"}
