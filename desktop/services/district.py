@@ -402,7 +402,7 @@ def _summary_pdf(out: Path, year: int, rows: list[SummaryRow], today: dt.date) -
     header, body = _summary_table(rows)
     st = styles()
     table_rows = [[para(h, st["cell_center"]) for h in header]] + [[para(c, st["cell"]) for c in row] for row in body]
-    widths = [16, 36, 10, 12, *[15] * len(MEETING_TYPES), 11, 9, 16, 16, 16, 25]
+    widths = [21, 42, 10, 12, *[14] * len(MEETING_TYPES), 11, 9, 16, 16, 16, 32]
     table = grid_table(table_rows, [w * mm for w in widths])
     story = [para(f"{year} 年度各党支部工作汇总", st["title"]),
              para(f"共 {len(rows)} 个支部；“开/应”为已开次数/应开次数；“—”表示该支部尚未报送此项。", st["subtitle"]),
