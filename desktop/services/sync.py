@@ -306,6 +306,9 @@ class SyncService:
             if progress is not None and progress(step, steps, label) is False:
                 raise LedgerError("已取消导出：没有写入任何文件。")
 
+        # The next package takes rows changed from this moment on (>=, whole seconds): a row
+        # changed while this one is being made goes in the next one too, never in neither.
+        snapshot_time = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         tick("读取变更的记录")
         payload: dict[str, bytes] = {}
         counts: dict[str, int] = {}
@@ -372,7 +375,7 @@ class SyncService:
                     sequence=plan.sequence, branch_code=code, file_name=path.name, package_hash=package_hash,
                     file_sha256=hashlib.sha256(data).hexdigest(), previous_hash=plan.previous_hash,
                     period_start=plan.period_start, period_end=plan.period_end, since_time=plan.since_time,
-                    exported_time=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), audit_seq=head_seq,
+                    exported_time=snapshot_time, audit_seq=head_seq,
                     record_count=sum(counts.values()), size=len(data), destination=str(out_dir.resolve()),
                     contents=json.dumps(contents, ensure_ascii=False),
                 )
