@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -91,6 +92,46 @@ class SentPackageTableModel(QAbstractTableModel):
         return None
 
 
+class NoticeTableModel(QAbstractTableModel):
+    """Notices received from the district (passive: filled by `set_rows`)."""
+
+    HEADERS = ("日期", "标题", "附件")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> Any:
+        return self._rows[index]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        notice = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (str(notice.issued_on or ""), notice.title, str(len(notice.attachments)) if notice.attachments else "")
+            return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return notice.body
+        return None
+
+
 class SyncPanel(QWidget):
     exported = Signal(object)  # SentPackageDto
     district_package_applied = Signal(object)  # DistrictPackagePreview
@@ -141,24 +182,46 @@ class SyncPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         QVBoxLayout(history_box).addWidget(self.table)
 
-        import_box = QGroupBox("区里下发的包")
+        import_box = QGroupBox("区里下发的包与通知")
         self.import_button = QPushButton("导入区里的包(&I)…")
         self.import_status = QLabel("区里下发的通知、转入党员和考核结果，验证签名后导入。")
         self.import_status.setWordWrap(True)
-        import_layout = QHBoxLayout(import_box)
-        import_layout.addWidget(self.import_status, 1)
-        import_layout.addWidget(self.import_button)
+        self.notice_model = NoticeTableModel(self)
+        self.notices = QTableView()
+        self.notices.setModel(self.notice_model)
+        self.notices.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.notices.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.notices.verticalHeader().setVisible(False)
+        self.notices.horizontalHeader().setStretchLastSection(False)
+        self.notices.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.notice_body = QTextBrowser()
+        self.notice_body.setOpenLinks(False)
+        self.notice_body.anchorClicked.connect(self._open_attachment)
+        top = QHBoxLayout()
+        top.addWidget(self.import_status, 1)
+        top.addWidget(self.import_button)
+        lists = QHBoxLayout()
+        lists.addWidget(self.notices, 1)
+        lists.addWidget(self.notice_body, 1)
+        self.evaluation_label = QLabel()
+        import_layout = QVBoxLayout(import_box)
+        import_layout.addLayout(top)
+        import_layout.addLayout(lists)
+        import_layout.addWidget(self.evaluation_label)
+        self.notices.selectionModel().currentRowChanged.connect(self._show_notice)
 
         layout = QVBoxLayout(self)
         layout.addWidget(export_box)
         layout.addWidget(history_box, 1)
-        layout.addWidget(import_box)
+        layout.addWidget(import_box, 1)
         self.setTabOrder(self.period, self.destination)
         self.setTabOrder(self.destination, self.browse_button)
         self.setTabOrder(self.browse_button, self.with_ledgers)
         self.setTabOrder(self.with_ledgers, self.export_button)
         self.setTabOrder(self.export_button, self.table)
         self.setTabOrder(self.table, self.import_button)
+        self.setTabOrder(self.import_button, self.notices)
+        self.setTabOrder(self.notices, self.notice_body)
 
         self.period.currentIndexChanged.connect(self._update_plan)
         self.browse_button.clicked.connect(self._browse)
@@ -170,6 +233,11 @@ class SyncPanel(QWidget):
     def refresh(self) -> None:
         history = self._call(self.services.sync.history) or []
         self.model.set_rows(history)
+        self.notice_model.set_rows(self._call(self.services.sync.notices) or [])
+        evaluations = self._call(self.services.sync.evaluations) or {}
+        self.evaluation_label.setText(
+            "区里的年度考核评价：" + "；".join(f"{year} 年 {result}" for year, result in sorted(evaluations.items(), reverse=True))
+            if evaluations else "")
         current = self.period.currentData()
         self.period.blockSignals(True)
         self.period.clear()
@@ -182,6 +250,39 @@ class SyncPanel(QWidget):
         self.period.setCurrentIndex(max(index, 0))
         self.period.blockSignals(False)
         self._update_plan()
+
+    def _show_notice(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        from html import escape
+
+        if not current.isValid():
+            self.notice_body.clear()
+            return
+        notice = self.notice_model.row(current.row())
+        links = "".join(
+            f'<li><a href="{escape(a["sha256"])}">{escape(str(a.get("name") or a["sha256"][:12]))}</a>'
+            f"（{_size(int(a.get('size') or 0))}）</li>" for a in notice.attachments)
+        self.notice_body.setHtml(
+            f"<h3>{escape(notice.title)}</h3><p>{escape(str(notice.issued_on or ''))}</p>"
+            f"<p>{escape(notice.body).replace(chr(10), '<br/>')}</p>" + (f"<p>附件：</p><ul>{links}</ul>" if links else ""))
+
+    def attachment_path(self, digest: str) -> Path:
+        return self.services.ctx.folder.attachments / digest[:2] / digest
+
+    def _open_attachment(self, url: Any) -> None:
+        """Save a notice's attachment under its own name where the secretary chooses."""
+        digest = url.toString()
+        source = self.attachment_path(digest)
+        index = self.notices.currentIndex()
+        name = next((a.get("name") for a in self.notice_model.row(index.row()).attachments
+                     if a.get("sha256") == digest), digest) if index.isValid() else digest
+        target, _ = QFileDialog.getSaveFileName(self, "保存附件", str(name))
+        if target:
+            import shutil
+
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                QMessageBox.warning(self, "无法保存附件", f"无法保存到 {target}：{exc.strerror or exc}")
 
     def since_seq(self) -> int | None:
         return self.period.currentData()

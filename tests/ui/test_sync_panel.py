@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.services.district import DistrictService, Notice, enroll_branch
-from desktop.ui.sync_panel import SentPackageTableModel, SyncPanel
+from desktop.ui.sync_panel import NoticeTableModel, SentPackageTableModel, SyncPanel
 
 TODAY = dt.date(2026, 11, 21)
 BRANCH_SECRET = "branch-secret"
@@ -64,6 +64,13 @@ def test_model_passes_the_model_tester(qtmodeltester, panel: SyncPanel, monkeypa
     model.set_rows(panel.services.sync.history())
     qtmodeltester.check(model)
     assert model.rowCount() == 1
+    from desktop.services.sync import NoticeDto
+
+    notices = NoticeTableModel()
+    notices.set_rows([NoticeDto(1, "通知", "正文", None, ({"name": "a.txt", "sha256": "0" * 64, "size": 3},),
+                                __import__("datetime").datetime(2026, 11, 21))])
+    qtmodeltester.check(notices)
+    assert notices.index(0, 2).data() == "1"
 
 
 def test_plan_is_shown_and_export_adds_to_history(qtbot, panel: SyncPanel, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
@@ -118,5 +125,9 @@ def test_district_package_is_previewed_then_applied(panel: SyncPanel, district: 
     assert panel.import_district_package() is not None
     assert panel.services.sync.evaluations() == {2025: "较好"}
     assert "已导入" in panel.import_status.text()
+    assert panel.notice_model.rowCount() == 1
+    panel.notices.setCurrentIndex(panel.notice_model.index(0, 1))
+    assert "12月10日前报送。" in panel.notice_body.toPlainText()
+    assert panel.evaluation_label.text() == "区里的年度考核评价：2025 年 较好"
     panel.import_district_package()
     assert "已导入过" in panel.import_status.text()
