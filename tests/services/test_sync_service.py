@@ -80,6 +80,10 @@ def test_reexport_gets_a_new_sequence_linked_to_the_previous_one(enrolled, distr
     assert first.path.read_bytes() == first_bytes
     results = district.import_packages([again.path, first.path, second.path])
     assert [r.status for r in results] == ["imported"] * 3
+    assert enrolled.sync.home_items() == []
+    enrolled.ctx._today = lambda: TODAY + dt.timedelta(days=60)  # two months without a package
+    [item] = enrolled.sync.home_items()
+    assert item.area == "ledgers" and "第 3 号" in item.text and "60 天" in item.text
 
 
 def test_cancel_or_wrong_passphrase_leaves_nothing(enrolled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
