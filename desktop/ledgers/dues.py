@@ -135,7 +135,14 @@ def main_tables(data: Any, first_page_space: float, page_space: float) -> tuple[
     header_h = _main_table([], None).wrap(width, 10_000)[1]
     totals = _total_rows(data)
     totals_h = _main_table([], totals).wrap(width, 10_000)[1] - header_h
-    heights = [_main_table([b], None).wrap(width, 10_000)[1] - header_h for b in blocks]
+    # cells are single-line strings, so blocks differ in height only if a cell holds a line break
+    shapes: dict[int, float] = {}
+    heights = []
+    for block in blocks:
+        lines = max((str(cell).count("\n") for row in block[0] for cell in row), default=0)
+        if lines not in shapes:
+            shapes[lines] = _main_table([block], None).wrap(width, 10_000)[1] - header_h
+        heights.append(shapes[lines])
     flowables: list[Any] = []
     chunk: list[tuple[list[list[str]], Any]] = []
     space = first_page_space - header_h

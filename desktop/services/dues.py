@@ -684,17 +684,28 @@ class DuesService:
 
     @staticmethod
     def _payments(session: Session, year: int | None, member_id: int | None = None) -> list[PaymentDto]:
-        query = select(DuesPaymentRecord, MemberRecord.name).join(
-            MemberRecord, MemberRecord.id == DuesPaymentRecord.member_id).options(selectinload(DuesPaymentRecord.months))
+        p = DuesPaymentRecord
+        query = select(p.id, p.member_id, MemberRecord.name, p.paid_on, p.amount, p.regular, p.voluntary, p.large,
+                       p.method, p.collector, p.receipt_number, p.explanation, p.override_reason, p.note).join(
+            MemberRecord, MemberRecord.id == p.member_id)
         if member_id is not None:
-            query = query.where(DuesPaymentRecord.member_id == member_id)
+            query = query.where(p.member_id == member_id)
         if year is not None:
             touching = select(DuesPaymentMonthRecord.payment_id).where(
                 DuesPaymentMonthRecord.month_index.between(Month(year, 1).index, Month(year, 12).index))
-            query = query.where((func.strftime("%Y", DuesPaymentRecord.paid_on) == f"{year:04d}")
-                                | DuesPaymentRecord.id.in_(touching))
-        rows = session.execute(query.order_by(DuesPaymentRecord.paid_on, DuesPaymentRecord.id)).all()
-        return [_payment_dto(r, name) for r, name in rows]
+            query = query.where((func.strftime("%Y", p.paid_on) == f"{year:04d}") | p.id.in_(touching))
+        rows = session.execute(query.order_by(p.paid_on, p.id)).all()
+        lines: dict[int, list[PaymentMonthDto]] = defaultdict(list)
+        line_query = select(DuesPaymentMonthRecord.payment_id, DuesPaymentMonthRecord.month_index,
+                            DuesPaymentMonthRecord.due, DuesPaymentMonthRecord.applied)
+        if member_id is not None:
+            line_query = line_query.where(DuesPaymentMonthRecord.member_id == member_id)
+        wanted = {row[0] for row in rows}
+        for payment_id, index, due, applied in session.execute(line_query.order_by(DuesPaymentMonthRecord.month_index)):
+            if payment_id in wanted:
+                lines[payment_id].append(PaymentMonthDto(Month.from_index(index), due, applied))
+        return [PaymentDto(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tuple(lines[r[0]]),
+                           r[11], r[12], r[13]) for r in rows]
 
     def get_payment(self, payment_id: int) -> PaymentDto:
         with self.ctx.reading() as session:
@@ -810,7 +821,7 @@ class DuesService:
                                        got, last, who, state.provisional))
             year_dets = [r for r in dets.by_member.get(member_id, []) if r.year == year]
             first, _ = dets.in_force(member_id, Month(year, 1)) if not year_dets else (year_dets[0], False)
-            history = self._history_dues(facts, dets, paid, today)
+            history = self._history_dues(facts, dets, paid, today, states)
             past_due = [c for c in cells if c.due is not None and Month(year, c.month) < current]
             notes = [f"自{r.from_month}月起调整为{yuan(r.amount)}元（{r.reason or '年中调整'}）" for r in year_dets if r.is_change]
             notes += [f"生活困难，批准：{r.approval_ref}" for r in year_dets if r.approval_ref]
@@ -851,15 +862,20 @@ class DuesService:
         return "due" if month == current else "future"
 
     @staticmethod
-    def _history_dues(facts: _MemberFacts, dets: _Determinations, paid: dict, today: dt.date):  # type: ignore[no-untyped-def]
-        """The member's standing over every month since their first determination."""
+    def _history_dues(facts: _MemberFacts, dets: _Determinations, paid: dict, today: dt.date,  # type: ignore[no-untyped-def]
+                      known: dict[Month, _MonthState] | None = None):
+        """The member's standing over every month since their first determination (`known`: states
+        already worked out for some of those months)."""
         member_id = facts.record.id
         records = dets.by_member.get(member_id, [])
         if not records:
             return standing([], today)
         first = Month(records[0].year, records[0].from_month)
         last = max(Month.of(today) + 12, Month(records[-1].year, 12))
-        states = _month_states(facts, dets, month_range(first, last))
+        wanted = month_range(first, last)
+        known = known or {}
+        states = {**_month_states(facts, dets, [m for m in wanted if m not in known]),
+                  **{m: s for m, s in known.items() if first <= m <= last}}
         dues = [MonthDue(m, s.due, paid.get((member_id, m.index), (ZERO,))[0]) for m, s in states.items() if s.due is not None]
         return standing(dues, today)
 
@@ -921,11 +937,12 @@ class DuesService:
             return self._figures(session, year, self._year_rows(session, year))
 
     def _figures(self, session: Session, year: int, rows: Sequence[MemberYearRow]) -> DuesYearFigures:
-        received = session.scalars(select(DuesPaymentRecord).where(
-            func.strftime("%Y", DuesPaymentRecord.paid_on) == f"{year:04d}")).all()
+        p = DuesPaymentRecord
+        received = session.execute(select(p.paid_on, p.amount, p.voluntary, p.large).where(
+            func.strftime("%Y", p.paid_on) == f"{year:04d}")).all()
         by_month = {m: ZERO for m in range(1, 13)}
-        for p in received:
-            by_month[p.paid_on.month] += p.amount
+        for row in received:
+            by_month[row.paid_on.month] += row.amount
         remitted = sum((r.amount for r in self._remittances(session, year)), ZERO)
         return DuesYearFigures(
             year=year,
@@ -933,8 +950,8 @@ class DuesService:
             paid=sum((r.year_paid for r in rows), ZERO),
             arrears=sum((r.arrears for r in rows), ZERO),
             remitted=remitted,
-            voluntary=sum((p.voluntary for p in received), ZERO),
-            large=sum((p.large for p in received), ZERO),
+            voluntary=sum((row.voluntary for row in received), ZERO),
+            large=sum((row.large for row in received), ZERO),
             collected=sum(by_month.values(), ZERO),
             collected_by_month=by_month,
             members_due=sum(1 for r in rows if r.year_due > 0),
