@@ -628,12 +628,13 @@ class SyncService:
         from desktop.services.bundle import HomeItem
 
         with self.ctx.reading() as session:
-            last = session.scalar(select(SentPackageRecord).order_by(SentPackageRecord.sequence.desc()).limit(1))
+            last = session.execute(select(SentPackageRecord.sequence, SentPackageRecord.period_end)
+                                   .order_by(SentPackageRecord.sequence.desc()).limit(1)).first()
         if last is None:
             return []
         days = (self.ctx.today() - last.period_end).days
         if days > 45:
-            return [HomeItem("info", "ledgers", f"距上次导出同步包（第 {last.sequence} 号）已 {days} 天")]
+            return [HomeItem("info", "ledgers", f"距上次导出同步包（第 {last.sequence} 号）已 {days} 天，请及时报送区里")]
         return []
 
 
