@@ -220,3 +220,21 @@ def test_determination_dialog_starts_from_the_determination_in_force(qtbot, demo
     det = dets[member.member_id]
     assert dialog.category == det.category and dialog.base == f"{det.base:.2f}"
     assert f"月应缴：{det.amount:.2f} 元" in dialog.amount_label.text()
+
+
+def test_payment_months_toggle_with_the_keyboard(qtbot, demo_copy) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.dues_dialogs import PaymentDialog
+
+    rows = demo_copy.dues.year_grid(2026)
+    behind = max(rows, key=lambda r: r.consecutive_unpaid)
+    dialog = PaymentDialog([(r.member_id, r.name, r.category) for r in rows],
+                           due_lookup=lambda m, day: demo_copy.dues.due_months(m, around=day), today=TODAY,
+                           member_id=behind.member_id, collector="x")
+    qtbot.addWidget(dialog)
+    # (not shown: the offscreen plugin warns on show(), and key events reach the view anyway)
+    before = len(dialog.months)
+    dialog.months_list.setFocus()
+    dialog.months_list.setCurrentRow(0)
+    qtbot.keyClick(dialog.months_list, Qt.Key.Key_Space)
+    assert len(dialog.months) == before - 1
+    assert dialog.amount == behind.monthly * (before - 1)  # the amount follows the ticked months
