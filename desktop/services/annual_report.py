@@ -562,8 +562,10 @@ class AnnualReportService:
     def rating_scale(self) -> str:
         from desktop.services.branch import BranchService
 
+        from desktop.domain.annual import RATING_SCALES
+
         value = BranchService(self.ctx).setting(RATING_SCALE_SETTING, DEFAULT_RATING_SCALE)
-        return value if value else DEFAULT_RATING_SCALE
+        return value if value in RATING_SCALES else DEFAULT_RATING_SCALE
 
     def set_rating_scale(self, scale: str) -> None:
         from desktop.services.branch import BranchService

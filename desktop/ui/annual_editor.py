@@ -159,9 +159,9 @@ class ReportEditor(QWidget):
             cursor = QTextCursor(doc)
             cursor.setPosition(position)
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(text, self._figure_format(href, changed, text))
+            cursor.insertText(text, self._figure_format(href, changed))
 
-    def _figure_format(self, href: str, changed: bool, current: str) -> QTextCharFormat:
+    def _figure_format(self, href: str, changed: bool) -> QTextCharFormat:
         # No tooltip: QTextEdit would store it as the link's title in the Markdown.
         fmt = QTextCharFormat()
         fmt.setAnchor(True)
@@ -177,7 +177,7 @@ class ReportEditor(QWidget):
         value = self._current.get(key, NO_DATA)
         edit = self.current_edit()
         cursor = edit.textCursor()
-        cursor.insertText(value, self._figure_format(figure_href(key, value), False, value))
+        cursor.insertText(value, self._figure_format(figure_href(key, value), False))
         cursor.insertText("", QTextCharFormat())  # typing after the block is plain text again
         edit.setTextCursor(cursor)
         edit.setCurrentCharFormat(QTextCharFormat())
