@@ -171,8 +171,9 @@ class DistrictService:
         return [results[i] for i in range(len(paths))]
 
     def import_packages(self, paths: Sequence[Path], *, workers: int | None = None) -> list[ImportResult]:
-        """Import each verified package in its own transaction, in sequence order per branch.
-        A rejected one is copied to quarantine/ with a reason file; the database is unchanged by it.
+        """Import each verified package, in sequence order per branch, each under its own
+        savepoint (committed in batches, see DistrictStore.import_many). A rejected one is copied
+        to quarantine/ with a reason file; the database is unchanged by it.
 
         With `workers` > 1 the checking (hashing, signatures) runs in that many processes; the
         database writes stay in this process, one at a time. The default is 1: on the 2-core
@@ -193,11 +194,12 @@ class DistrictService:
             else:
                 verified.append((index, outcome))
         verified.sort(key=lambda item: (item[1].code, item[1].sequence))
-        for index, package in verified:
-            try:
-                results[index] = self.store.import_package(package)
-            except LedgerError as exc:
-                results[index] = self._quarantine(Path(paths[index]), exc.message, package)
+        outcomes_in_db = self.store.import_many([package for _, package in verified])
+        for (index, package), outcome in zip(verified, outcomes_in_db):
+            if isinstance(outcome, LedgerError):
+                results[index] = self._quarantine(Path(paths[index]), outcome.message, package)
+            else:
+                results[index] = outcome
         return [results[i] for i in range(len(paths))]
 
     def import_checked(self, checked: CheckedPackage) -> ImportResult:

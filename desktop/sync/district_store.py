@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
+from desktop.domain.errors import LedgerError
 from desktop.sync.cms import code_of, common_name, serial_hex
 from desktop.sync.district import BRANCH_KIND, CheckedPackage, VerifiedPackage
 from desktop.sync.package import PackageError
@@ -130,40 +131,62 @@ class DistrictStore:
 
     # -- import ------------------------------------------------------------------------------------
     def import_package(self, checked: CheckedPackage | VerifiedPackage) -> ImportResult:
+        """Import one package in one transaction."""
+        with self.engine.begin() as conn:
+            return self._import_into(conn, checked)
+
+    def import_many(self, packages: list[VerifiedPackage], *, batch: int = 50) -> list[ImportResult | LedgerError]:
+        """Import packages in order, each under its own SAVEPOINT (a failing one is rolled back
+        alone and returned as its error), committing every `batch` packages: the commit is the
+        costly part of a small import. A crash loses at most the uncommitted batch, whole."""
+        out: list[ImportResult | LedgerError] = []
+        for start in range(0, len(packages), batch):
+            with self.engine.begin() as conn:
+                for package in packages[start:start + batch]:
+                    savepoint = conn.begin_nested()
+                    try:
+                        out.append(self._import_into(conn, package))
+                    except LedgerError as exc:
+                        savepoint.rollback()
+                        out.append(exc)
+                    else:
+                        savepoint.commit()
+        return out
+
+    def _import_into(self, conn: Connection, checked: CheckedPackage | VerifiedPackage) -> ImportResult:
         if isinstance(checked, CheckedPackage):
             checked = checked.for_import()
         if checked.kind != BRANCH_KIND:
             raise PackageError(f"{checked.name}：不是支部上报的同步包")
-        with self.engine.begin() as conn:
-            continuity = self.check_continuity(conn, checked)
-            if continuity.already_imported:
-                return ImportResult(checked.name, checked.code, checked.sequence, checked.package_hash, "already",
-                                    "已导入过，未作改动")
-            if self._registered is None:
-                self._registered = set(conn.execute(select(t.branch.c.code)).scalars())
-            if checked.code not in self._registered:
-                raise PackageError(f"{checked.name}：支部代码 {checked.code} 未在本区县登记（检查：支部登记）")
-            rows, audit_rows, figures, attachments = _payload(checked)
-            package_id = conn.execute(t.received.insert().values(
-                branch_code=checked.code, sequence=checked.sequence, package_hash=checked.package_hash,
-                previous_hash=checked.previous_hash, period_start=checked.period_start,
-                period_end=checked.period_end, schema_version=checked.schema_version,
-                file_name=checked.name, size=checked.size, signer_serial=checked.signer_serial,
-                record_count=len(rows), audit_count=len(audit_rows), received_at=_now(),
-            )).inserted_primary_key[0]
-            self._store_rows(conn, checked.code, package_id, rows)
-            if audit_rows:
-                _bulk_upsert(conn, t.audit, ("branch_code", "seq"), [
-                    (checked.code, a["seq"], a["table_name"], str(a["row_id"]), a["action"], a["hash"],
-                     a["data"] if isinstance(a.get("data"), str) or a.get("data") is None else _ENCODE(a["data"]),
-                     package_id)
-                    for a in audit_rows
-                ], ("branch_code", "seq", "table_name", "row_id", "action", "hash", "data", "package_id"))
-            if figures:
-                _bulk_upsert(conn, t.figures, ("branch_code", "year"),
-                             [(checked.code, year, _ENCODE(data), package_id) for year, data in figures.items()],
-                             ("branch_code", "year", "data", "package_id"))
-            self._store_attachments(conn, package_id, attachments)
+        continuity = self.check_continuity(conn, checked)
+        if continuity.already_imported:
+            return ImportResult(checked.name, checked.code, checked.sequence, checked.package_hash, "already",
+                                "已导入过，未作改动")
+        if self._registered is None:
+            self._registered = set(conn.execute(select(t.branch.c.code)).scalars())
+        if checked.code not in self._registered:
+            raise PackageError(f"{checked.name}：支部代码 {checked.code} 未在本区县登记（检查：支部登记）")
+        rows, audit_rows, figures, attachments = _payload(checked)
+        package_id = conn.execute(t.received.insert().values(
+            branch_code=checked.code, sequence=checked.sequence, package_hash=checked.package_hash,
+            previous_hash=checked.previous_hash, period_start=checked.period_start,
+            period_end=checked.period_end, schema_version=checked.schema_version,
+            file_name=checked.name, size=checked.size, signer_serial=checked.signer_serial,
+            record_count=len(rows), audit_count=len(audit_rows), received_at=_now(),
+        )).inserted_primary_key[0]
+        self._store_rows(conn, checked.code, package_id, rows)
+        if audit_rows:
+            _bulk_upsert(conn, t.audit, ("branch_code", "seq"), [
+                (checked.code, a["seq"], a["table_name"], str(a["row_id"]), a["action"], a["hash"],
+                 a["data"] if isinstance(a.get("data"), str) or a.get("data") is None else _ENCODE(a["data"]),
+                 package_id)
+                for a in audit_rows
+            ], ("branch_code", "seq", "table_name", "row_id", "action", "hash", "data", "package_id"))
+        if figures:
+            _bulk_upsert(conn, t.figures, ("branch_code", "year"),
+                         [(checked.code, year, _ENCODE(data), package_id) for year, data in figures.items()],
+                         ("branch_code", "year", "data", "package_id"))
+        self._store_attachments(conn, package_id, attachments)
         message = "已导入"
         if continuity.gaps:
             message += f"；缺少第 {_ranges(continuity.gaps)} 号包（序号有缺口）"

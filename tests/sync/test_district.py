@@ -217,3 +217,16 @@ def test_worker_processes_give_the_same_results(district: DistrictService, branc
     assert [r.status for r in results] == ["rejected", "imported", "imported"]
     assert "不是完整的 zip" in results[0].message
     assert district.store.received_sequences("B001") == [1, 2]
+
+
+def test_a_bad_package_in_a_batch_is_rolled_back_alone(district: DistrictService, branch: Branch,
+                                                       tmp_path: Path) -> None:
+    p1, p2 = branch.package(tmp_path / "a", 1), branch.package(tmp_path / "a", 2)
+    forged = branch.package(tmp_path / "b", 2, members=9, previous=branch.hashes[1])
+    p3 = branch.package(tmp_path / "a", 3)
+    results = district.import_packages([p3, p1, p2, forged])  # one batch, sorted by sequence inside
+    assert [r.status for r in results] == ["imported", "imported", "imported", "rejected"]
+    assert "已被另一个包占用" in results[3].message
+    assert district.store.received_sequences("B001") == [1, 2, 3]
+    assert len(district.store.rows_of("B001", "member")) == 3  # nothing of the forged one's 9 members
+    assert len(list(district.folder.quarantine.glob("*.reason.txt"))) == 1
