@@ -10,32 +10,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDateEdit, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-# PySide6 6.12 on CPython 3.11 drops one reference to `True` on every `Signal.emit()` made from
-# Python (custom signals and Qt's alike). True is not immortal before CPython 3.12, so after
-# some thousands of emits the process aborts ("Fatal Python error: bool_dealloc"), at the latest
-# when the interpreter shuts down. Until PySide is fixed, the UI holds a reserve of references to
-# True in lists that are deliberately never freed, topped up on a timer by the main window and
-# once when this module is imported. 8 bytes a reference.
-TRUE_REFCOUNT_FLOOR = 500_000
-
-
-def keep_true_alive(floor: int = TRUE_REFCOUNT_FLOOR) -> None:
-    """Top up the references to True (see above); nothing to do when nothing leaked."""
-    import sys
-
-    if sys.version_info >= (3, 12):
-        return
-    count = sys.getrefcount(True)
-    if count < floor:
-        import ctypes
-
-        reserve = [True] * (2 * floor - count)
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(reserve))  # never freed, not even at exit
-
-
-keep_true_alive()
-
-
 def user_message(exc: BaseException) -> str:
     """The Chinese message of a LedgerError; for anything else, a plain statement without a trace."""
     message = getattr(exc, "message", None)

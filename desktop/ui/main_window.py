@@ -125,9 +125,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.folder_label)
         self._build_menus()
         self.section_list.currentRowChanged.connect(self._show_row)
-        self._refcount_timer = QTimer(self)  # see desktop.ui.common.keep_true_alive
-        self._refcount_timer.timeout.connect(self._keep_true_alive)
-        self._refcount_timer.start(30_000)
         # Ctrl+1 … Ctrl+7 jump to a section: the window is usable without a mouse.
         for index in range(len(SECTIONS)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
@@ -283,12 +280,6 @@ class MainWindow(QMainWindow):
             return
         module.AboutDialog(self.services, self).exec()
 
-    @staticmethod
-    def _keep_true_alive() -> None:
-        from desktop.ui.common import keep_true_alive  # imported after the first paint
-
-        keep_true_alive()
-
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
         if not self._painted:
@@ -301,7 +292,6 @@ class MainWindow(QMainWindow):
         tables on first use (~40 ms), so the menu shortcuts are set here."""
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self._keep_true_alive()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if self.services is not None:

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
     QAbstractTableModel,
-    QMetaObject,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,15 +34,6 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, Qt.ItemDataRole.ForegroundRole, SORT_ROLE, MEMBER_ID_ROLE))
 _GREY = QColor("#888888")
-
-
-def emit_layout_signal(model: QAbstractItemModel, name: str) -> None:
-    """Emit layoutAboutToBeChanged/layoutChanged through Qt's meta-object system.
-
-    `model.layoutChanged.emit()` in PySide6 6.12 (CPython 3.11) drops a reference to `True` on
-    every call; after a few thousand filter or sort changes the interpreter aborts with
-    "bool_dealloc: deallocating True or False". invokeMethod emits the same signal without it."""
-    QMetaObject.invokeMethod(model, name, Qt.ConnectionType.DirectConnection)
 
 
 def _date(value: dt.date | None) -> str:
@@ -157,13 +147,13 @@ class MemberTableModel(QAbstractTableModel):
             return
         spec = COLUMNS[column]
         key = spec.sort_key or spec.text
-        emit_layout_signal(self, "layoutAboutToBeChanged")
+        self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [(self._rows[i.row()].id, i.column()) for i in old]
         self._rows.sort(key=lambda m: (key(m), m.id), reverse=order == Qt.SortOrder.DescendingOrder)
         position = {m.id: r for r, m in enumerate(self._rows)}
         self.changePersistentIndexList(old, [self.index(position[mid], col) for mid, col in old_ids])
-        emit_layout_signal(self, "layoutChanged")
+        self.layoutChanged.emit()
 
 
 ALL = ""
@@ -321,7 +311,7 @@ class MemberFilterProxy(QAbstractProxyModel):
         self.endResetModel()
 
     def _begin_layout(self, *args: Any) -> None:
-        emit_layout_signal(self, "layoutAboutToBeChanged")
+        self.layoutAboutToBeChanged.emit()
         self._kept = [(QPersistentModelIndex(self.mapToSource(i)), i.column()) for i in self.persistentIndexList()]
 
     def _end_layout(self, *args: Any, rows_changed: bool = True) -> None:
@@ -330,7 +320,7 @@ class MemberFilterProxy(QAbstractProxyModel):
         new = [self.mapFromSource(QModelIndex(source)) if source.isValid() else QModelIndex() for source, _ in self._kept]
         self._kept = []
         self.changePersistentIndexList(old, new)
-        emit_layout_signal(self, "layoutChanged")
+        self.layoutChanged.emit()
 
     # -- Qt API ---------------------------------------------------------------------------------
     def mapToSource(self, proxy_index: Index) -> QModelIndex:  # noqa: N802
