@@ -17,7 +17,7 @@ from pathlib import Path
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from desktop.domain.errors import LedgerError
 from desktop.sync.cms import code_of, common_name, serial_hex
@@ -42,6 +42,12 @@ class ImportResult:
     message: str
     gaps: tuple[int, ...] = ()
     records: int = 0
+
+
+# Built once: building a statement per package costs more than running it.
+_INSERT_RECEIVED = t.received.insert()
+_RECEIVED_OF_BRANCH = (select(t.received.c.sequence, t.received.c.package_hash, t.received.c.previous_hash)
+                       .where(t.received.c.branch_code == bindparam("code")))
 
 
 def _now() -> dt.datetime:
@@ -95,11 +101,8 @@ class DistrictStore:
                          pending: dict[tuple[str, int], str] | None = None) -> ContinuityResult:
         """Raise PackageError if the package breaks its branch's chain. `pending` holds packages
         checked earlier in the same batch (verify without importing): (code, seq) -> hash."""
-        received = {
-            r.sequence: (r.package_hash, r.previous_hash)
-            for r in conn.execute(select(t.received.c.sequence, t.received.c.package_hash, t.received.c.previous_hash)
-                                  .where(t.received.c.branch_code == checked.code))
-        }
+        received = {r.sequence: (r.package_hash, r.previous_hash)
+                    for r in conn.execute(_RECEIVED_OF_BRANCH, {"code": checked.code})}
         for (code, seq), digest in (pending or {}).items():
             if code == checked.code:
                 received.setdefault(seq, (digest, None))
@@ -167,7 +170,7 @@ class DistrictStore:
         if checked.code not in self._registered:
             raise PackageError(f"{checked.name}：支部代码 {checked.code} 未在本区县登记（检查：支部登记）")
         rows, audit_rows, figures, attachments = _payload(checked)
-        package_id = conn.execute(t.received.insert().values(
+        package_id = conn.execute(_INSERT_RECEIVED, dict(
             branch_code=checked.code, sequence=checked.sequence, package_hash=checked.package_hash,
             previous_hash=checked.previous_hash, period_start=checked.period_start,
             period_end=checked.period_end, schema_version=checked.schema_version,
