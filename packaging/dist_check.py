@@ -346,6 +346,32 @@ def check_window(runner: Runner, report: Report) -> None:
         report.ok("window opened headless on the demo, every section shown")
 
 
+def check_portable(bundle: Path, report: Report, work: Path) -> None:
+    """The portable archive beside the bundle: unpacked, its program keeps the data in data/ next
+    to itself (the `portable` marker), not in the user's folder."""
+    archives = sorted(bundle.parent.glob(f"{manifest.APP_NAME}-*-portable.tar.gz"))
+    if not archives:
+        report.skip("portable archive: none in the dist folder (build_linux.py makes it)")
+        return
+    import tarfile
+
+    target = work / "usb-stick"
+    target.mkdir()
+    with tarfile.open(archives[-1]) as tar:
+        tar.extractall(target, filter="tar")
+    folders = [p for p in target.iterdir() if p.is_dir()]
+    if len(folders) != 1 or not (folders[0] / "portable").is_file():
+        report.fail(f"portable archive {archives[-1].name}: no folder with a `portable` marker")
+        return
+    runner = Runner(folders[0], work / "portable-run")
+    result = runner.run("demo", data=False)
+    data = folders[0] / "data" / "ledger.sqlite3"
+    if result.returncode == 0 and data.is_file():
+        report.ok(f"portable archive {archives[-1].name}: data kept beside the program")
+    else:
+        report.fail(f"portable archive: `demo` without --data-dir did not write {data}: {describe(result)}")
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -365,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if executable(bundle).is_file():
             check_program(Runner(bundle, work), report, dt.date.today().year)
+            if sys.platform != "win32":
+                check_portable(bundle, report, work)
     finally:
         if args.keep:
             print(f"kept {work}")
