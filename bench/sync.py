@@ -84,7 +84,9 @@ def build(root: Path) -> tuple[object, list[Path]]:
         previous = None
         for sequence in range(1, PER_BRANCH + 1):
             info = package_info(kind=BRANCH_KIND, code_key="Branch-Code", code=code, sequence=sequence,
-                                previous_hash=previous, today=TODAY, period_end=TODAY)
+                                previous_hash=previous, today=TODAY, period_end=TODAY,
+                                extra={"Audit-From": str(sequence * 1000 - 1),
+                                       "Audit-Head": f"{sequence * 1000 + 149} {'a' * 64}"})
             files, previous = build_bag(_branch_payload(code, sequence), info,
                                         lambda content: sign_detached(content, signer))
             paths.append(write_package(inbox, package_stem(code, sequence, TODAY), files))

@@ -351,7 +351,7 @@ class SyncService:
         info = package_info(
             kind=BRANCH_KIND, code_key="Branch-Code", code=code, sequence=plan.sequence,
             previous_hash=plan.previous_hash, today=today, period_start=plan.period_start, period_end=plan.period_end,
-            extra={"Branch-Name": branch_name, "Audit-Head": f"{head_seq} {head_hash}",
+            extra={"Branch-Name": branch_name, "Audit-From": str(audit_from), "Audit-Head": f"{head_seq} {head_hash}",
                    "Since-Package": str(plan.since_seq), "Source-Organization": branch_name},
         )
         files, package_hash = build_bag(payload, info, lambda content: cms.sign_detached(content, signer))

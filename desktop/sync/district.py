@@ -187,6 +187,7 @@ class CheckedPackage:
             schema_version=self.schema_version, period_start=self.period_start, period_end=self.period_end,
             package_hash=self.package_hash, size=self.package.size, signer_serial=cms.serial_hex(self.signer),
             payload={k: v for k, v in self.package.payload.items() if not k.startswith("data/ledgers/")},
+            audit_from=self.package.info("Audit-From"), audit_head=self.package.info("Audit-Head"),
         )
 
 
@@ -206,6 +207,8 @@ class VerifiedPackage:
     size: int
     signer_serial: str
     payload: dict[str, bytes]
+    audit_from: str | None = None  # bag-info Audit-From: the chain sequence the entries follow
+    audit_head: str | None = None  # bag-info Audit-Head: "<seq> <hash>" when the package was made
 
     def json(self, member: str) -> dict:
         return _json_member(self.name, self.payload, member)

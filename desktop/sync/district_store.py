@@ -46,6 +46,7 @@ class ImportResult:
 
 # Built once: building a statement per package costs more than running it.
 _INSERT_RECEIVED = t.received.insert()
+_INSERT_AUDIT = t.audit.insert()
 _RECEIVED_OF_BRANCH = (select(t.received.c.sequence, t.received.c.package_hash, t.received.c.previous_hash)
                        .where(t.received.c.branch_code == bindparam("code")))
 
@@ -169,22 +170,18 @@ class DistrictStore:
             self._registered = set(conn.execute(select(t.branch.c.code)).scalars())
         if checked.code not in self._registered:
             raise PackageError(f"{checked.name}：支部代码 {checked.code} 未在本区县登记（检查：支部登记）")
-        rows, audit_rows, figures, attachments = _payload(checked)
+        rows, audit_log, figures, attachments = _payload(checked)
         package_id = conn.execute(_INSERT_RECEIVED, dict(
             branch_code=checked.code, sequence=checked.sequence, package_hash=checked.package_hash,
             previous_hash=checked.previous_hash, period_start=checked.period_start,
             period_end=checked.period_end, schema_version=checked.schema_version,
             file_name=checked.name, size=checked.size, signer_serial=checked.signer_serial,
-            record_count=len(rows), audit_count=len(audit_rows), received_at=_now(),
+            record_count=len(rows), audit_count=audit_log[1] - audit_log[0] if audit_log else 0, received_at=_now(),
         )).inserted_primary_key[0]
         self._store_rows(conn, checked.code, package_id, rows)
-        if audit_rows:
-            _bulk_upsert(conn, t.audit, ("branch_code", "seq"), [
-                (checked.code, a["seq"], a["table_name"], str(a["row_id"]), a["action"], a["hash"],
-                 a["data"] if isinstance(a.get("data"), str) or a.get("data") is None else _ENCODE(a["data"]),
-                 package_id)
-                for a in audit_rows
-            ], ("branch_code", "seq", "table_name", "row_id", "action", "hash", "data", "package_id"))
+        if audit_log:
+            conn.execute(_INSERT_AUDIT, dict(branch_code=checked.code, package_id=package_id, from_seq=audit_log[0],
+                                             to_seq=audit_log[1], head_hash=audit_log[2], entries=audit_log[3]))
         if figures:
             _bulk_upsert(conn, t.figures, ("branch_code", "year"),
                          [(checked.code, year, _ENCODE(data), package_id) for year, data in figures.items()],
@@ -250,7 +247,7 @@ class DistrictStore:
             return {
                 "packages": conn.execute(select(func.count()).select_from(t.received)).scalar() or 0,
                 "rows": conn.execute(select(func.count()).select_from(t.branch_row)).scalar() or 0,
-                "audit": conn.execute(select(func.count()).select_from(t.audit)).scalar() or 0,
+                "audit": conn.execute(select(func.sum(t.audit.c.to_seq - t.audit.c.from_seq))).scalar() or 0,
                 "figures": conn.execute(select(func.count()).select_from(t.figures)).scalar() or 0,
                 "attachments": conn.execute(select(func.count()).select_from(t.attachment)).scalar() or 0,
             }
@@ -267,7 +264,27 @@ class DistrictStore:
                                                   file_name=file_name, created_at=_now()))
 
 
-def _payload(checked: VerifiedPackage) -> tuple[list[tuple[str, str, str]], list[dict], dict[int, dict], dict[str, bytes]]:
+def _audit_log(checked: VerifiedPackage) -> tuple[int, int, str, str] | None:
+    """(from, to, head hash, entries text): the audit file is kept verbatim, as the branch signed it
+    (an append-only log: the chain can be re-verified from it), so it is not parsed entry by entry.
+    Its range comes from bag-info (Audit-From, Audit-Head)."""
+    data = checked.payload.get("data/audit/entries.json")
+    if data is None:
+        return None
+    try:
+        head_seq, head_hash = (checked.audit_head or "").split()
+        start, end = int(checked.audit_from or "0"), int(head_seq)
+        text = data.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise PackageError(f"{checked.name}：bag-info.txt 的 Audit-From/Audit-Head 缺失或无效，"
+                           "或 data/audit/entries.json 不是 UTF-8（检查：审计记录）") from None
+    if end < start or len(head_hash) != 64:
+        raise PackageError(f"{checked.name}：审计记录范围无效（{start}–{end}）（检查：审计记录）")
+    return start, end, head_hash, text
+
+
+def _payload(checked: VerifiedPackage) -> tuple[list[tuple[str, str, str]], tuple[int, int, str, str] | None,
+                                               dict[int, dict], dict[str, bytes]]:
     rows: list[tuple[str, str, str]] = []
     attachments: dict[str, bytes] = {}
     for member, data in checked.payload.items():
@@ -286,17 +303,13 @@ def _payload(checked: VerifiedPackage) -> tuple[list[tuple[str, str, str]], list
             if hashlib.sha256(data).hexdigest() != digest:
                 raise PackageError(f"{checked.name}：附件 {member} 的内容与其文件名（SHA-256）不符")
             attachments[digest] = data
-    audit_doc = checked.json("data/audit/entries.json")
-    audit_rows = audit_doc.get("entries", []) if audit_doc else []
-    for entry in audit_rows:
-        if not isinstance(entry, dict) or not {"seq", "table_name", "row_id", "action", "hash"} <= set(entry):
-            raise PackageError(f"{checked.name}：data/audit/entries.json 有一条审计记录缺少字段（检查：审计文件格式）")
+    audit_log = _audit_log(checked)
     figures_doc = checked.json("data/figures.json")
     figures: dict[int, dict] = {}
     for item in figures_doc.get("years", []) if figures_doc else []:
         if isinstance(item, dict) and isinstance(item.get("year"), int):
             figures[item["year"]] = item
-    return rows, audit_rows, figures, attachments
+    return rows, audit_log, figures, attachments
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode  # C encoder

@@ -50,8 +50,9 @@ class Branch:
                              "late_entries": 1},
                 "dues": {"due": "1200.00", "paid": "1100.50", "remitted": "1000.00"}}]}),
         }
+        audit = {"Audit-From": str(sequence - 1), "Audit-Head": f"{sequence} {'a' * 64}"}
         info = package_info(kind=BRANCH_KIND, code_key="Branch-Code", code=code or self.code, sequence=sequence,
-                            previous_hash=previous, today=TODAY, period_end=TODAY, extra=extra_info or {})
+                            previous_hash=previous, today=TODAY, period_end=TODAY, extra={**audit, **(extra_info or {})})
         files, digest = build_bag(payload, info, lambda c: sign_detached(c, signer or KeyPair(self.key, self.cert)))
         self.hashes.setdefault(sequence, digest)
         return write_package(out, package_stem(code or self.code, sequence, TODAY), files)
@@ -102,6 +103,7 @@ def test_packages_import_in_order_and_reimport_changes_nothing(district: Distric
     assert [r.status for r in results] == ["imported"] * 3
     assert district.store.received_sequences("B001") == [1, 2, 3]
     assert len(district.store.rows_of("B001", "member")) == 5  # upserted by id, latest wins
+    assert district.store.counts()["audit"] == 3  # one audit entry in each package's range
     before = _snapshot(district)
     again = district.import_packages(paths)
     assert [r.status for r in again] == ["already"] * 3

@@ -77,17 +77,14 @@ figures = Table(
 )
 
 audit = Table(
-    "branch_audit_entry", metadata,
+    "branch_audit_log", metadata,  # a package's audit entries, kept verbatim as received
     Column("id", Integer, primary_key=True),
     Column("branch_code", String(40), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("table_name", String(60), nullable=False),
-    Column("row_id", String(80), nullable=False),
-    Column("action", String(10), nullable=False),
-    Column("hash", String(64), nullable=False),
-    Column("data", Text),
-    Column("package_id", Integer, nullable=False),
-    UniqueConstraint("branch_code", "seq", name="uq_branch_audit_entry_seq"),
+    Column("package_id", Integer, nullable=False, unique=True),
+    Column("from_seq", Integer, nullable=False),  # entries after this sequence number …
+    Column("to_seq", Integer, nullable=False),  # … up to this one (the branch's chain head)
+    Column("head_hash", String(64), nullable=False),
+    Column("entries", Text, nullable=False),  # data/audit/entries.json as the branch signed it
 )
 
 attachment = Table(
