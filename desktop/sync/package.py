@@ -25,7 +25,6 @@ import hashlib
 import io
 import re
 import struct
-import zipfile
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ class Package:
     name: str  # the zip's file name
     stem: str
     bag_info: dict[str, str]
-    payload: dict[str, bytes]  # "data/..." -> bytes
+    payload: dict[str, bytes | memoryview]  # "data/..." -> content (ledger PDFs: views into the file)
     tagmanifest: bytes
     signature: bytes
     size: int
@@ -115,29 +114,84 @@ def build_bag(payload: Mapping[str, bytes], info: Mapping[str, str],
     return files, hashlib.sha256(tagmanifest).hexdigest()
 
 
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_DOS_DATE = 0x21  # 1980-01-01
+
+
+def _local_header(raw_name: bytes, size: int, crc: int) -> bytes:
+    return _LOCAL.pack(0x04034B50, 20, 0, 0, 0, _DOS_DATE, crc, size, size, len(raw_name), 0) + raw_name
+
+
+def _central_directory(entries: list[tuple[bytes, int, int, int]]) -> bytes:
+    """Central directory records and end record for (raw name, size, crc, offset) entries, the
+    directory starting right after the last entry's data."""
+    records = b"".join(_CENTRAL.pack(0x02014B50, 20, 20, 0, 0, 0, _DOS_DATE, crc, size, size, len(raw), 0, 0, 0, 0, 0,
+                                     offset) + raw for raw, size, crc, offset in entries)
+    start = entries[-1][3] + _LOCAL.size + len(entries[-1][0]) + entries[-1][1] if entries else 0
+    return records + _END.pack(0x06054B50, 0, 0, len(entries), len(entries), len(records), start, 0)
+
+
 def canonical_zip(members: list[tuple[str, bytes, int]]) -> bytes:
     """Stored entries in the given order, DOS time 1980-01-01 00:00, no extras, UTF-8 flag off.
 
     `members` is (name, data, crc32)."""
     out = io.BytesIO()
-    central = []
+    entries = []
     for name, data, crc in members:
         raw_name = name.encode("ascii")
         if len(data) >= MAX_MEMBER:
             raise PackageError(f"包内文件 {name} 太大（超过 2 GB）")
-        offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, crc, len(data), len(data),
-                              len(raw_name), 0))
-        out.write(raw_name)
+        entries.append((raw_name, len(data), crc, out.tell()))
+        out.write(_local_header(raw_name, len(data), crc))
         out.write(data)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, crc, len(data),
-                                   len(data), len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name)
-    start = out.tell()
-    for entry in central:
-        out.write(entry)
-    size = out.tell() - start
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), size, start, 0))
+    out.write(_central_directory(entries))
     return out.getvalue()
+
+
+def _read_canonical(data: bytes, name: str) -> list[tuple[str, memoryview, int]]:
+    """The members of a zip that must be in canonical form, read in place (no copies): every
+    header field is compared with what `canonical_zip` writes, each member's CRC is checked, and
+    the central directory must be byte for byte the canonical one."""
+    broken = PackageError(f"{name}：不是完整的 zip 文件（可能在复制时被截断或已损坏），拒收")
+    altered = PackageError(f"{name}：zip 文件结构被改动（与同步包的规范格式不一致），拒收")
+    size = len(data)
+    if size < _END.size:
+        raise broken
+    signature, disk, cd_disk, count, total, cd_size, cd_offset, comment = _END.unpack_from(data, size - _END.size)
+    if signature != 0x06054B50 or cd_offset + cd_size + _END.size != size:
+        raise broken
+    if disk or cd_disk or count != total or comment:
+        raise altered
+    view = memoryview(data)
+    members: list[tuple[str, memoryview, int]] = []
+    entries = []
+    pos = 0
+    for _ in range(count):
+        if pos + _LOCAL.size > cd_offset:
+            raise altered
+        sig, version, flags, method, time, date, crc, csize, usize, name_len, extra = _LOCAL.unpack_from(data, pos)
+        if (sig, version, flags, method, time, date, extra) != (0x04034B50, 20, 0, 0, 0, _DOS_DATE, 0) or csize != usize:
+            raise altered
+        start = pos + _LOCAL.size + name_len
+        end = start + csize
+        if end > cd_offset:
+            raise altered
+        raw_name = bytes(view[pos + _LOCAL.size:start])
+        try:
+            member = raw_name.decode("ascii")
+        except UnicodeDecodeError:
+            raise altered from None
+        content = view[start:end]
+        if zlib.crc32(content) != crc:
+            raise PackageError(f"{name}：成员 {member} 的 CRC 校验不符（内容被改动），拒收")
+        members.append((member, content, crc))
+        entries.append((raw_name, csize, crc, pos))
+        pos = end
+    if pos != cd_offset or view[cd_offset:] != _central_directory(entries):
+        raise altered
+    return members
 
 
 def package_bytes(stem: str, files: Mapping[str, bytes]) -> bytes:
@@ -210,11 +264,10 @@ def read_package(data: bytes, name: str) -> Package:
     """Check a package's zip, bag fixity and completeness; return its contents.
 
     The signature is NOT checked here (that needs the trusted certificates): see district/sync."""
-    members = _read_zip(data, name)
+    members = _read_canonical(data, name)
     stem = _single_root(members, name)
-    files = {m[0][len(stem) + 1:]: m[1] for m in members}
-    if canonical_zip(members) != data:
-        raise PackageError(f"{name}：zip 文件结构被改动（与同步包的规范格式不一致），拒收")
+    # small files become bytes; ledger PDFs stay views into `data` (no copy)
+    files = {m[0][len(stem) + 1:]: m[1] if m[0].endswith(".pdf") else bytes(m[1]) for m in members}
     for tag in (*TAG_FILES, "tagmanifest-sha256.txt", SIGNATURE_NAME):
         if tag not in files:
             raise PackageError(f"{name}：包中缺少 {tag}（检查：包的完整性）")
@@ -236,31 +289,7 @@ def read_package(data: bytes, name: str) -> Package:
                    package_hash=hashlib.sha256(tagmanifest).hexdigest())
 
 
-def _read_zip(data: bytes, name: str) -> list[tuple[str, bytes, int]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - zipfile raises many kinds on damaged input
-        raise PackageError(f"{name}：不是完整的 zip 文件（可能在复制时被截断或已损坏），拒收") from None
-    members = []
-    with archive:
-        for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
-                raise PackageError(f"{name}：成员 {info.filename} 的存储方式不符合规范（检查：zip 结构）")
-            try:
-                content = archive.read(info)
-            except Exception:  # noqa: BLE001 - CRC errors, truncation, unsupported fields
-                raise PackageError(
-                    f"{name}：成员 {info.filename} 读取失败（CRC 校验不符或数据被截断：内容被改动），拒收"
-                ) from None
-            try:
-                info.filename.encode("ascii")
-            except UnicodeEncodeError:
-                raise PackageError(f"{name}：成员文件名 {info.filename!r} 不合规（检查：zip 结构）") from None
-            members.append((info.filename, content, info.CRC))
-    return members
-
-
-def _single_root(members: list[tuple[str, bytes, int]], name: str) -> str:
+def _single_root(members: list[tuple[str, memoryview, int]], name: str) -> str:
     roots = {m[0].split("/", 1)[0] for m in members}
     if len(roots) != 1 or any("/" not in m[0] for m in members):
         raise PackageError(f"{name}：zip 中应只有一个包文件夹（检查：包结构）")
