@@ -232,6 +232,7 @@ def check_program(runner: Runner, report: Report, year: int) -> None:
 
     check_signing(runner, report, commands, kinds or [], year)
     check_window(runner, report)
+    check_read_only(runner, report)
 
 
 def ledger_kinds(commands: dict[str, argparse.ArgumentParser]) -> list[str] | None:
@@ -344,6 +345,39 @@ def check_window(runner: Runner, report: Report) -> None:
         report.fail(f"window (offscreen, every section), exit {result.returncode}: {detail}")
     else:
         report.ok("window opened headless on the demo, every section shown")
+
+
+def check_read_only(runner: Runner, report: Report) -> None:
+    """A write-protected data folder (a read-only bind mount of the demo, Linux as root): the
+    window opens read-only and says so, `check` still works, nothing crashes."""
+    if sys.platform != "linux" or os.geteuid() != 0 or shutil.which("mount") is None:
+        report.skip("read-only folder: needs Linux and root for a read-only bind mount")
+        return
+    mount_point = runner.work / "write-protected"
+    mount_point.mkdir()
+    (runner.data / ".branch-ledger.lock").unlink(missing_ok=True)
+    mounted = subprocess.run(["mount", "--bind", str(runner.data), str(mount_point)], capture_output=True).returncode == 0
+    if mounted:
+        mounted = subprocess.run(["mount", "-o", "remount,ro,bind", str(mount_point)], capture_output=True).returncode == 0
+        if not mounted:
+            subprocess.run(["umount", str(mount_point)], capture_output=True)
+    if not mounted:
+        report.skip("read-only folder: this machine refused a read-only bind mount")
+        return
+    try:
+        result = runner.run("--data-dir", str(mount_point), data=False, gui=True,
+                            extra_env={"BRANCH_LEDGER_STARTUP_PROBE": "pages"}, timeout=120)
+        problems = [line for line in (result.stderr or "").splitlines()
+                    if line.startswith("probe: modal box") or "Error" in line]
+        if result.returncode == 0 and not problems and "只读" in (result.stderr or ""):
+            report.ok("write-protected folder opens read-only, title says 只读, every section shown")
+        else:
+            report.fail(f"write-protected folder, exit {result.returncode}: " + (" | ".join(problems[:3]) or describe(result)))
+        result = runner.run("--data-dir", str(mount_point), "check", data=False)
+        (report.ok if result.returncode == 0 else report.fail)(
+            "check on the write-protected folder" + ("" if result.returncode == 0 else f": {describe(result)}"))
+    finally:
+        subprocess.run(["umount", str(mount_point)], capture_output=True)
 
 
 def check_portable(bundle: Path, report: Report, work: Path) -> None:

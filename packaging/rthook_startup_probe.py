@@ -43,6 +43,7 @@ def install(mode: str = "1") -> None:
         try:
             ok = original(window, data_dir, demo=demo)
             if ok:
+                print(f"probe: window title {window.windowTitle()!r}", file=sys.stderr)
                 window.repaint()
                 if mode == "pages":
                     _visit_pages(window)
