@@ -30,6 +30,17 @@ SECTION_FILES = {
 }
 
 
+# (section key, tab label without "(&X)") → file name; other tabs are saved as <key>-tabN.png
+TAB_FILES = {
+    ("settings", "支部信息"): "settings-branch.png",
+    ("settings", "备份与恢复"): "settings-backup.png",
+    ("settings", "组织生活"): "settings-meetings.png",
+    ("settings", "党费"): "settings-dues.png",
+    ("settings", "述职"): "settings-annual.png",
+    ("settings", "签名证书"): "settings-identity.png",
+    ("ledgers", "同步"): "sync.png",
+}
+
 # dialogs opened from a section's button (label text without "&"/"…" starts with the prefix)
 DIALOGS = (
     ("roster", "新增", "member-dialog.png"),
@@ -131,18 +142,16 @@ def main(argv: list[str]) -> int:
         QApplication.processEvents()
         if not open_into_window(window, str(Path(tmp) / "data"), demo=True):
             raise SystemExit("the demo folder could not be opened")
+        window.services.maintenance.backup_now(reason="manual")  # so 备份与恢复 lists one
         for key, _label, _spec in SECTIONS:
             page = window.show_section(key)
             shooter.save(window, SECTION_FILES.get(key, f"{key}.png"))
             tabs = getattr(page, "tabs", None)
-            if key == "settings" and tabs is not None:
-                for index in range(tabs.count()):
+            if tabs is not None and hasattr(tabs, "tabText"):
+                for index in range(1 if key != "settings" else 0, tabs.count()):
                     tabs.setCurrentIndex(index)
-                    shooter.save(window, f"settings-{index + 1}.png")
-            elif tabs is not None and hasattr(tabs, "count"):
-                for index in range(1, tabs.count()):
-                    tabs.setCurrentIndex(index)
-                    shooter.save(window, f"{key}-tab{index + 1}.png")
+                    label = tabs.tabText(index).split("(")[0].replace("&", "").strip()
+                    shooter.save(window, TAB_FILES.get((key, label), f"{key}-tab{index + 1}.png"))
                 tabs.setCurrentIndex(0)
         for key, prefix, name in DIALOGS:
             if key in dict((k, 1) for k, _l, _s in SECTIONS):
