@@ -55,7 +55,7 @@ Name: "chs"; MessagesFile: "compiler:Languages\Unofficial\ChineseSimplified.isl"
 #elif FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "ChineseSimplified.isl"
 #else
-  #pragma warning "ChineseSimplified.isl not found: the wizard's own buttons will be in English (see windows-build.md)"
+  #pragma message "ChineseSimplified.isl not found: the wizard's own buttons will be in English (see windows-build.md)"
 Name: "chs"; MessagesFile: "compiler:Default.isl"
 #endif
 
