@@ -45,6 +45,10 @@ def _window_options(argv: Sequence[str] | None) -> WindowOptions | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # a frozen Windows build re-enters here in worker processes
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     args = _window_options(argv)
     if args is None:
         from desktop import cli
@@ -81,6 +85,9 @@ def make_application():  # type: ignore[no-untyped-def]
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_DISPLAY_NAME)
     install_app_font(app)
+    from desktop.ui.translations import install_qt_translations
+
+    install_qt_translations(app)
     return app
 
 
