@@ -15,6 +15,11 @@ import os
 import sys
 
 
+def _say(text: str) -> None:
+    if sys.stderr is not None:  # a windowed Windows executable has no stderr
+        print(text, file=sys.stderr)
+
+
 def install(mode: str = "1") -> None:
     import desktop.app as app_module
 
@@ -29,7 +34,7 @@ def install(mode: str = "1") -> None:
             return
         text = modal.text() if isinstance(modal, QMessageBox) else ""
         modal_boxes.append(f"{modal.windowTitle()}: {text}")
-        print(f"probe: modal box {modal.windowTitle()!r}: {text}", file=sys.stderr)
+        _say(f"probe: modal box {modal.windowTitle()!r}: {text}")
         getattr(modal, "reject", modal.close)()
 
     def open_then_quit(window, data_dir, *, demo):  # type: ignore[no-untyped-def]
@@ -43,7 +48,7 @@ def install(mode: str = "1") -> None:
         try:
             ok = original(window, data_dir, demo=demo)
             if ok:
-                print(f"probe: window title {window.windowTitle()!r}", file=sys.stderr)
+                _say(f"probe: window title {window.windowTitle()!r}")
                 window.repaint()
                 if mode == "pages":
                     _visit_pages(window)
@@ -52,7 +57,7 @@ def install(mode: str = "1") -> None:
         except Exception:  # noqa: BLE001 - reported, and the exit status says so
             import traceback
 
-            traceback.print_exc()
+            _say(traceback.format_exc())
             ok, status = False, 3
         if modal_boxes and status == 0:
             status = 5
