@@ -114,7 +114,10 @@ def build_portable(bundle: Path, out: Path, ver: str) -> Path:
         "1. 把整个文件夹复制到 U 盘或电脑上任意可写的位置。\n"
         "2. 双击 branch-ledger（或在终端运行 ./branch-ledger）打开程序。\n"
         "3. 台账数据保存在本文件夹的 data 子文件夹中；换电脑时复制整个文件夹即可。\n"
-        "4. 若 U 盘设置了写保护，程序以只读方式打开，可以查看和打印，不能修改。\n", encoding="utf-8")
+        "4. 若 U 盘设置了写保护，程序以只读方式打开，可以查看和打印，不能修改。\n"
+        "5. 需要开始菜单图标时：把 branch-ledger.desktop 复制到 ~/.local/share/applications/，\n"
+        "   并把其中 Exec= 和 Icon= 改为本文件夹中 branch-ledger 与 branch-ledger.png 的完整路径。\n",
+        encoding="utf-8")
     archive = out / f"{name}-linux-{platform.machine()}-portable.tar.gz"
     partial = archive.with_name(archive.name + ".partial")
     with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
