@@ -142,3 +142,42 @@ def test_run_first_run_shows_the_failure_and_lets_the_user_choose_again(qtbot, s
     assert first_run.run_first_run(parent, services) is True
     assert shown and "junk.sqlite3" in shown[0]
     assert services.branch.profile().name == "星火社区党支部"
+
+
+def test_restore_of_an_older_backup_upgrades_it(services, tmp_path):
+    """A backup from the first released schema (0001) is restored and brought to the current one."""
+    import sqlite3
+
+    from desktop.storage import migrate
+    from desktop.ui.first_run import FirstRunChoice, perform_first_run
+
+    old = tmp_path / "ledger-20250101-090000-manual.sqlite3"
+    migrate.upgrade(old, target=migrate.KNOWN_REVISIONS[0])
+    with sqlite3.connect(old) as conn:
+        conn.execute(
+            "INSERT INTO branch (name, org_type, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            ("旧版本备份党支部", "单独组建", "2025-01-01 09:00:00", "2025-01-01 09:00:00"),
+        )
+    assert migrate.database_revision(old) == migrate.KNOWN_REVISIONS[0]
+
+    perform_first_run(services, FirstRunChoice("restore", path=old))
+    assert services.branch.profile().name == "旧版本备份党支部"
+    assert migrate.database_revision(services.ctx.folder.database) == migrate.HEAD
+
+
+def test_restore_refuses_a_backup_from_a_newer_version(services, tmp_path):
+    import sqlite3
+
+    from desktop.ui.first_run import FirstRunChoice, perform_first_run
+
+    newer = tmp_path / "from-the-future.sqlite3"
+    source = sqlite3.connect(services.ctx.folder.database)
+    target = sqlite3.connect(newer)
+    source.backup(target)  # the backup API: the live file may have pages only in its WAL
+    source.close()
+    target.close()
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(LedgerError, match="更新版本"):
+        perform_first_run(services, FirstRunChoice("restore", path=newer))
+    assert services.branch.profile() is None
