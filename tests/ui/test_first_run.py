@@ -181,3 +181,31 @@ def test_restore_refuses_a_backup_from_a_newer_version(services, tmp_path):
     with pytest.raises(LedgerError, match="更新版本"):
         perform_first_run(services, FirstRunChoice("restore", path=newer))
     assert services.branch.profile() is None
+
+
+def test_an_empty_folder_opens_the_first_run_dialog_not_an_empty_window(qtbot, tmp_path, monkeypatch):
+    """The real start-up path of the window: the dialog is shown, the branch is created, the window
+    is attached to it."""
+    from desktop.app import open_into_window
+    from desktop.ui import first_run
+    from desktop.ui.main_window import MainWindow
+
+    shown: list[bool] = []
+
+    def choose_create(self):  # type: ignore[no-untyped-def]
+        shown.append(True)
+        self.name_edit.setText("星火社区党支部")
+        return first_run.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(first_run.FirstRunDialog, "exec", choose_create)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        assert open_into_window(window, str(tmp_path / "empty"), demo=False) is True
+        assert shown == [True]
+        assert window.services.branch.profile().name == "星火社区党支部"
+        assert "星火社区党支部" in window.windowTitle()
+    finally:
+        if window.services is not None:
+            window.services.close()
+            window.services = None
