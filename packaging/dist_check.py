@@ -186,6 +186,14 @@ def pdf_text(path: Path) -> str | None:
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages[:2])
 
 
+def unembedded_fonts(path: Path) -> list[str]:
+    """Fonts poppler's pdffonts reports as not embedded (empty when pdffonts is not installed)."""
+    if shutil.which("pdffonts") is None:
+        return []
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
+    return [line.split()[0] for line in out if len(line.split()) >= 5 and line.split()[-5] == "no"]
+
+
 def check_pdf(path: Path, what: str, report: Report) -> bool:
     if not path.is_file() or path.stat().st_size == 0:
         report.fail(f"{what}: no PDF written at {path}")
@@ -196,6 +204,10 @@ def check_pdf(path: Path, what: str, report: Report) -> bool:
     text = pdf_text(path)
     if text is not None and "页" not in text:
         report.fail(f"{what}: the PDF's text has no Chinese page footer (font not embedded?)")
+        return False
+    missing = unembedded_fonts(path)
+    if missing:
+        report.fail(f"{what}: fonts not embedded in {path.name}: {', '.join(missing)}")
         return False
     return True
 
@@ -230,9 +242,33 @@ def check_program(runner: Runner, report: Report, year: int) -> None:
         elif check_pdf(out, f"ledger {kind}", report):
             report.ok(f"ledger {kind} --year {year} ({out.stat().st_size // 1024} KB)")
 
+    check_spreadsheets(runner, report, commands, kinds or [], year)
     check_signing(runner, report, commands, kinds or [], year)
     check_window(runner, report)
     check_read_only(runner, report)
+
+
+def check_spreadsheets(runner: Runner, report: Report, commands: dict[str, argparse.ArgumentParser],
+                       kinds: list[str], year: int) -> None:
+    """openpyxl in the bundle: the roster written to .xlsx and read back by the importer (dry run),
+    and the dues ledger as .xlsx."""
+    roster = subparsers_of(commands, "roster")
+    if {"export", "import"} <= set(roster):
+        xlsx = runner.work / "roster.xlsx"
+        result = runner.run("roster", "export", str(xlsx))
+        if result.returncode != 0 or not xlsx.is_file():
+            report.fail(f"roster export .xlsx: {describe(result)}")
+        else:
+            result = runner.run("roster", "import", str(xlsx), "--dry-run")
+            (report.ok if result.returncode == 0 else report.fail)(
+                "roster export .xlsx and import --dry-run of it" + ("" if result.returncode == 0 else f": {describe(result)}"))
+    else:
+        report.skip("roster export/import: not in the source's CLI yet")
+    if "dues" in kinds:
+        out = runner.work / "ledgers" / f"dues-{year}.xlsx"
+        result = runner.run("ledger", "dues", "--year", str(year), "--out", str(out))
+        ok = result.returncode == 0 and out.is_file() and out.read_bytes()[:2] == b"PK"
+        (report.ok if ok else report.fail)(f"ledger dues --out .xlsx" + ("" if ok else f": {describe(result)}"))
 
 
 def ledger_kinds(commands: dict[str, argparse.ArgumentParser]) -> list[str] | None:
