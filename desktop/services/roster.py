@@ -100,7 +100,7 @@ class TransferDto:
     note: str | None
 
 
-def _history_values(fields: MemberFields) -> dict[str, str | None]:
+def history_values(fields: MemberFields) -> dict[str, str | None]:
     return {
         "category": fields.category,
         "stage": fields.stage,
@@ -146,7 +146,7 @@ def insert_member(session: Session, data: MemberFields, *, effective_on: dt.date
     """Add a member and the first dated value of each history attribute (shared with the importer)."""
     record = MemberRecord(**asdict(data))
     session.add(record)
-    for attribute, value in _history_values(data).items():
+    for attribute, value in history_values(data).items():
         record.changes.append(MemberChangeRecord(attribute=attribute, value=value, effective_on=effective_on, note=note))
     return record
 
@@ -154,8 +154,8 @@ def insert_member(session: Session, data: MemberFields, *, effective_on: dt.date
 def apply_changes(session: Session, record: MemberRecord, data: MemberFields, *, effective_on: dt.date,
                   note: str | None = None) -> list[str]:
     """Update `record` to `data`; history attributes that changed get a dated row. Returns their labels."""
-    before = _history_values(MemberFields(**{n: getattr(record, n) for n in _FIELD_NAMES}))
-    after = _history_values(data)
+    before = history_values(MemberFields(**{n: getattr(record, n) for n in _FIELD_NAMES}))
+    after = history_values(data)
     for name in _FIELD_NAMES:
         setattr(record, name, getattr(data, name))
     changed = []

@@ -36,7 +36,7 @@ from desktop.domain.roster_columns import (
 from desktop.services.context import LedgerContext
 from desktop.services.rendered import RenderedLedger
 from desktop.services.roster import MemberDto, apply_changes, clean_fields
-from desktop.services.roster import _history_values as history_values  # noqa: PLC2701 - see _insert_members
+from desktop.services.roster import history_values  # the same dated values as add_member (see _insert_members)
 from desktop.storage.models import MemberChangeRecord, MemberRecord, PartyGroupRecord
 
 _MEMBER_FIELDS = frozenset(f.name for f in dc_fields(MemberFields))
