@@ -4,7 +4,6 @@ Renderers take the service's DTOs; no database here."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from desktop.domain.dues import PAYMENT_METHODS, months_text, rmb_upper, yuan
-from desktop.domain.errors import LedgerError
+
+from desktop.storage.files import write_atomically
 from desktop.ledgers.fonts import FONT
 from desktop.ledgers.layout import PageInfo, build_pdf, grid_table, para, styles
 
@@ -369,16 +369,7 @@ def write_dues_xlsx(data: Any, out: Path) -> Path:
         ws.column_dimensions[get_column_letter(col)].width = 9
     ws.column_dimensions[get_column_letter(last_col)].width = 40
     ws.freeze_panes = "C5"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        wb.save(partial)
-        os.replace(partial, out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {out}：{exc.strerror or exc}（文件正被 Excel 打开，或没有写入权限？）") from exc
-    return out
+    return write_atomically(Path(out), wb.save, hint="文件正被 Excel 打开，或没有写入权限？")
 
 
 def _as_number(value: str) -> Any:

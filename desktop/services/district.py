@@ -5,8 +5,6 @@ and a demo district. Constructed with the district folder, not a branch data fol
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.errors import LedgerError
+from desktop.storage.files import write_atomically
 from desktop.sync import cms
 from desktop.sync.district import (
     CheckedPackage,
@@ -385,15 +384,7 @@ def _summary_xlsx(out: Path, year: int, rows: list[SummaryRow], today: dt.date) 
     for index, width in enumerate([12, 24, 6, 10, *[14] * len(MEETING_TYPES), 8, 6, 10, 10, 10, 18], start=1):
         sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
     sheet.freeze_panes = "C3"
-    partial = out.with_name(out.name + ".partial")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        book.save(partial)
-        os.replace(partial, out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {out}：{exc.strerror or exc}") from None
-    return out
+    return write_atomically(out, book.save, hint="文件正被 Excel 打开，或没有写入权限？")
 
 
 def _summary_pdf(out: Path, year: int, rows: list[SummaryRow], today: dt.date) -> Path:

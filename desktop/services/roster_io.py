@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field, fields as dc_fields, replace
@@ -20,6 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.errors import LedgerError
+from desktop.storage.files import write_atomically
 from desktop.domain.idnumber import mask
 from desktop.domain.roster import FIELD_LABELS, MemberFields, member_problems
 from desktop.domain.roster_columns import (
@@ -547,15 +547,5 @@ def _column_letter(index: int) -> str:
 
 
 def _save_atomically(out: Path, save: object) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        save(str(partial))  # type: ignore[operator]
-        os.replace(partial, out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {out}：{exc.strerror or exc}（文件正在被 Excel 打开、磁盘已满或没有写入权限？）") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return out
+    return write_atomically(out, lambda partial: save(str(partial)),  # type: ignore[operator]
+                            hint="文件正在被 Excel 打开、磁盘已满或没有写入权限？")

@@ -280,14 +280,6 @@ def cert_pem(cert: x509.Certificate) -> bytes:
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
-    import os
+    from desktop.storage.files import write_atomically as write
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {path}：{exc.strerror or exc}（磁盘已满或没有写入权限？）") from None
-    return path
+    return write(path, data)

@@ -9,7 +9,6 @@ Every file is written to a temporary name and renamed. The private key never lea
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from desktop.domain.errors import LedgerError, ValidationError
+from desktop.storage.files import write_atomically
 
 KEY_FILE = "branch-key.pem"
 CERT_FILE = "branch-cert.pem"
@@ -78,19 +78,7 @@ def has_identity(keys_dir: Path) -> bool:
 
 # -- files ----------------------------------------------------------------------------------------
 def _write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if private:
-            os.chmod(partial, 0o600)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {path}：{exc.strerror or exc}（磁盘已满或没有写入权限？）") from exc
+    write_atomically(path, data, private=private)
 
 
 def _cert_pem(cert: x509.Certificate) -> bytes:

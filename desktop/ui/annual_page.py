@@ -3,7 +3,6 @@ the evaluation, and printing of the report, the evaluation record and the one-pa
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
