@@ -31,9 +31,16 @@ def write_atomically(path: Path, content: bytes | Callable[[Path], object], *, p
             os.chmod(partial, 0o600)
         os.replace(partial, path)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise LedgerError(f"无法写入 {path}：{exc.strerror or exc}（{hint}）") from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
     return path
+
+
+def _discard(partial: Path) -> None:
+    try:
+        partial.unlink(missing_ok=True)
+    except OSError:  # the folder itself is not there or not writable: nothing was left behind
+        pass
