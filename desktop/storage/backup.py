@@ -35,9 +35,19 @@ def backup_database(db_path: Path, backups_dir: Path, *, reason: str = "manual",
     while target.exists():
         target = backups_dir / f"{PREFIX}{_stamp(now)}-{reason}-{counter}.sqlite3"
         counter += 1
-    partial = target.with_suffix(".partial")
     try:
-        source = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        copy_database(db_path, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise LedgerError(f"备份失败（{backups_dir}）：{exc}。磁盘是否已满或只读？") from exc
+    return target
+
+
+def copy_database(source_path: Path, target: Path) -> None:
+    """A consistent copy with SQLite's online backup API (never a file copy: WAL), written to a
+    temporary name and renamed, so `target` is whole or untouched."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        source = sqlite3.connect(source_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             dest = sqlite3.connect(partial)
             try:
@@ -47,10 +57,9 @@ def backup_database(db_path: Path, backups_dir: Path, *, reason: str = "manual",
         finally:
             source.close()
         os.replace(partial, target)
-    except (sqlite3.Error, OSError) as exc:
+    except BaseException:
         partial.unlink(missing_ok=True)
-        raise LedgerError(f"备份失败（{backups_dir}）：{exc}。磁盘是否已满或只读？") from exc
-    return target
+        raise
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
@@ -130,19 +139,8 @@ def restore_backup(backup: Path, db_path: Path, backups_dir: Path) -> Path | Non
             partial_old.unlink()
     for side in ("-wal", "-shm"):
         Path(str(db_path) + side).unlink(missing_ok=True)
-    partial = db_path.with_suffix(".restoring")
     try:
-        source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            dest = sqlite3.connect(partial)
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
-        os.replace(partial, db_path)
+        copy_database(backup, db_path)
     except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
         raise LedgerError(f"恢复失败：{exc}。原数据文件已保存在 {kept}。") from exc
     return kept
