@@ -364,7 +364,11 @@ class RosterPage(QWidget):
         member = self.selected_member()
         if member is None:
             return
-        dialog = TransferOutDialog(member.name, self.services.ctx.today(), self)
+        try:
+            paid_to = self.services.dues.paid_to_for_transfer(member.id)
+        except Exception:  # noqa: BLE001 - the prefill is a convenience; the secretary can type it
+            paid_to = None
+        dialog = TransferOutDialog(member.name, self.services.ctx.today(), self, dues_paid_to=paid_to)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         details = dialog.details

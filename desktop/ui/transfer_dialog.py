@@ -77,7 +77,8 @@ class TransferDetails(QGroupBox):
 class TransferOutDialog(QDialog):
     """转出: where the member goes, with the letter's number and the month dues are paid to."""
 
-    def __init__(self, member_name: str, today: dt.date, parent: QWidget | None = None) -> None:
+    def __init__(self, member_name: str, today: dt.date, parent: QWidget | None = None, *,
+                 dues_paid_to: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"转出 — {member_name}")
         layout = QVBoxLayout(self)
@@ -85,6 +86,9 @@ class TransferOutDialog(QDialog):
         info.setWordWrap(True)
         layout.addWidget(info)
         self.details = TransferDetails("转出信息", "转往党组织(&6)：", today)
+        if dues_paid_to:  # from the dues records: the month the member has paid up to
+            year, month = (int(part) for part in dues_paid_to.split("-"))
+            self.details.dues_edit.set_date(dt.date(year, month, 1))
         layout.addWidget(self.details)
         note_form = QFormLayout()
         self.note_edit = QLineEdit()

@@ -326,3 +326,21 @@ def test_import_button_opens_the_import_dialog(page, monkeypatch) -> None:  # ty
     monkeypatch.setattr(module.ImportDialog, "exec", lambda self: opened.append(self) or 0)
     page.import_button.click()
     assert len(opened) == 1
+
+
+def test_transfer_out_prefills_dues_paid_to_from_the_dues_records(page, monkeypatch, messages) -> None:  # type: ignore[no-untyped-def]
+    page.table.selectRow(0)
+    member = page.selected_member()
+    expected = page.services.dues.paid_to_for_transfer(member.id)
+    assert expected is not None  # the demo member has paid this year
+    seen: list[str | None] = []
+
+    def fill(dialog: TransferOutDialog) -> None:
+        seen.append(dialog.details.dues_paid_to)
+        dialog.details.organization_edit.setText("中共某某区委组织部")
+
+    answer_dialog(monkeypatch, TransferOutDialog, fill)
+    page.transfer_out()
+    assert seen == [expected]
+    transfer = next(t for t in page.services.roster.transfers() if t.member_id == member.id)
+    assert transfer.dues_paid_to == expected
