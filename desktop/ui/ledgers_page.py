@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.common import guarded
+from desktop.ui.row_model import RowTableModel
 
 if TYPE_CHECKING:
     from desktop.services.bundle import Services
@@ -35,57 +36,31 @@ KIND_LABELS: tuple[tuple[str, str], ...] = (
     ("dues", "党费收缴台账"),
     ("report", "书记述职报告"),
 )
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class ProducedLedgerTableModel(QAbstractTableModel):
+class ProducedLedgerTableModel(RowTableModel[Any]):
     """Every ledger produced: when, what, signature state, records locked, file."""
 
     HEADERS = ("导出时间", "台账", "年度", "签名状态", "锁定记录", "文件")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row_at(self, row: int) -> Any:
-        return self._rows[row]
+        return self.row(row)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
+    def cell(self, item: Any, column: int) -> str:
+        produced_at: dt.datetime = item.produced_at
+        values = (
+            produced_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            item.title,
+            str(item.year) if item.year else "",
+            item.signature_state,
+            str(item.record_count) if item.signed else "—",
+            str(item.path),
+        )
+        return values[column]
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            produced_at: dt.datetime = item.produced_at
-            values = (
-                produced_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                item.title,
-                str(item.year) if item.year else "",
-                item.signature_state,
-                str(item.record_count) if item.signed else "—",
-                str(item.path),
-            )
-            return values[column] if 0 <= column < len(values) else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            fingerprint = f"\n证书指纹：{item.cert_fingerprint}" if item.cert_fingerprint else ""
-            return f"{item.path}\nSHA-256：{item.sha256}\n审计链 #{item.audit_seq} {item.audit_hash[:16]}{fingerprint}"
-        return None
+    def tooltip(self, item: Any) -> str:
+        fingerprint = f"\n证书指纹：{item.cert_fingerprint}" if item.cert_fingerprint else ""
+        return f"{item.path}\nSHA-256：{item.sha256}\n审计链 #{item.audit_seq} {item.audit_hash[:16]}{fingerprint}"
 
 
 class LedgersPage(QWidget):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -34,13 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.common import busy, show_error
+from desktop.ui.row_model import RowTableModel
 
 if TYPE_CHECKING:
     from desktop.services.bundle import Services
     from desktop.services.sync import ExportPlan, SentPackageDto
-
-_Index = QModelIndex | QPersistentModelIndex
-
 
 def _size(n: int) -> str:
     if n >= 1024 * 1024:
@@ -48,88 +46,37 @@ def _size(n: int) -> str:
     return f"{max(1, round(n / 1024))} KB"
 
 
-class SentPackageTableModel(QAbstractTableModel):
+class SentPackageTableModel(RowTableModel["SentPackageDto"]):
     """Packages sent (passive: filled by `set_rows`)."""
 
     HEADERS = ("序号", "导出时间", "文件", "期间", "记录数", "大小", "包哈希（SHA-256）")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SentPackageDto] = []
+    def cell(self, r: SentPackageDto, column: int) -> str:
+        period = f"{r.period_start or '建账起'} 至 {r.period_end}"
+        values = (str(r.sequence), r.exported_time.astimezone().strftime("%Y-%m-%d %H:%M"), r.file_name, period,
+                  str(r.record_count), _size(r.size), r.package_hash)
+        return values[column]
 
-    def set_rows(self, rows: list[SentPackageDto]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def tooltip(self, r: SentPackageDto) -> str:
+        return f"{r.path or r.file_name}\n包哈希：{r.package_hash}\n文件 SHA-256：{r.file_sha256}\n上一包：{r.previous_hash or '无'}"
 
-    def row(self, index: int) -> SentPackageDto:
-        return self._rows[index]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            period = f"{r.period_start or '建账起'} 至 {r.period_end}"
-            values = (str(r.sequence), r.exported_time.astimezone().strftime("%Y-%m-%d %H:%M"), r.file_name, period,
-                      str(r.record_count), _size(r.size), r.package_hash)
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{r.path or r.file_name}\n包哈希：{r.package_hash}\n文件 SHA-256：{r.file_sha256}\n上一包：{r.previous_hash or '无'}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4, 5):
+    def alignment(self, column: int) -> int | None:
+        if column in (0, 4, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
-class NoticeTableModel(QAbstractTableModel):
+class NoticeTableModel(RowTableModel[Any]):
     """Notices received from the district (passive: filled by `set_rows`)."""
 
     HEADERS = ("日期", "标题", "附件")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
+    def cell(self, notice: Any, column: int) -> str:
+        values = (str(notice.issued_on or ""), notice.title, str(len(notice.attachments)) if notice.attachments else "")
+        return values[column]
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, index: int) -> Any:
-        return self._rows[index]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        notice = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (str(notice.issued_on or ""), notice.title, str(len(notice.attachments)) if notice.attachments else "")
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return notice.body
-        return None
+    def tooltip(self, notice: Any) -> str:
+        return notice.body
 
 
 class SyncPanel(QWidget):
