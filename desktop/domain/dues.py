@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -411,6 +411,44 @@ def standing(dues: Sequence[MonthDue], today: dt.date) -> Standing:
         run += 1
         expected = expected + -1
     return Standing(paid_up_to, arrears, tuple(d.month for d in overdue), advance, run)
+
+
+def standing_over(runs: Sequence[tuple[int, int, Decimal]], paid: Mapping[int, Decimal], today: dt.date) -> Standing:
+    """`standing` of a member's whole history without building a `MonthDue` per month: `runs` are
+    the due months as (first month index, last month index, amount due each month), in month order
+    and not overlapping; `paid` maps a month index to what was paid for it. The result is the same
+    as `standing` of every month of every run with its amount and payment."""
+    zero = Decimal("0.00")
+    current = Month.of(today).index
+    paid_up_to: int | None = None
+    blocked = False
+    overdue: list[int] = []
+    arrears = zero
+    advance = zero
+    previous: int | None = None  # the latest due month before the current one
+    streak = 0  # unpaid due months in a row ending with `previous`
+    for first, last, due in runs:
+        for index in range(first, last + 1):
+            got = paid.get(index, zero)
+            unpaid = due > got  # remaining (due - paid, at least 0) > 0
+            if not blocked:
+                if unpaid:
+                    blocked = True
+                else:
+                    paid_up_to = index
+            if index < current:
+                if unpaid:
+                    overdue.append(index)
+                    arrears += due - got
+                    streak = streak + 1 if previous == index - 1 else 1
+                else:
+                    streak = 0
+                previous = index
+            elif index > current:
+                advance += got
+    run = streak if previous == current - 1 else 0
+    return Standing(Month.from_index(paid_up_to) if paid_up_to is not None else None, arrears,
+                    tuple(Month.from_index(i) for i in overdue), advance, run)
 
 
 # -- receipts ------------------------------------------------------------------------------------

@@ -174,8 +174,9 @@ def _meeting_row(m: Any) -> FigureRow:
 
 def meeting_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:
     """组织生活 figures from `MeetingService.year_figures`; (figures, attendance by month, any records)."""
-    meetings = [m for m in service.list_meetings(year) if m.held]
-    figures_in = service.year_figures(year)
+    report = service.year_report(year)  # one read: the meetings, the figures and attendance by month
+    meetings = [m for m in report.meetings if m.held]
+    figures_in = report.figures
     group = "组织生活"
     columns = ("编号", "日期", "类型", "议题", "实到/应到")
     out = [Figure("meetings.held", group, "全年召开会议（已记录）", figures_in.meetings_held, "次", columns,
@@ -210,18 +211,18 @@ def meeting_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, De
     out.append(Figure("meetings.theme_days", "主题党日", "开展主题党日", len(themes), "次", ("日期", "主题", "活动"),
                       tuple(FigureRow((d.held_on.isoformat(), d.topic, d.activity or ""), ("meeting", d.meeting_id))
                             for d in themes)))
-    by_month = {month: _rate_percent(rate) for month, rate in service.attendance_by_month(year).items()}
+    by_month = {month: _rate_percent(rate) for month, rate in report.attendance_by_month.items()}
     return out, {m: v for m, v in by_month.items() if v is not None}, bool(meetings)
 
 
 def dues_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:
     """党费 figures from `DuesService.year_figures`; (figures, collection by month, any records)."""
-    # One pass over the year (the ledger's data holds the grid, the figures and the remittances):
-    # year_figures() and year_grid() would each compute the whole grid again.
-    data = service.ledger_data(year)
+    # One read of the year (the grid, the figures, the remittances and the payments together):
+    # year_figures(), year_grid() and payments() would each read the year again.
+    data = service.year_report(year)
     f = data.figures
     grid = [r for r in data.rows if r.year_due or r.year_paid]
-    received = [p for p in service.payments(year) if p.paid_on.year == year]
+    received = [p for p in data.payments if p.paid_on.year == year]
     remittances = data.remittances
     group = "党费"
     member_cols = ("姓名", "全年应缴", "全年实缴", "欠缴")
@@ -267,8 +268,8 @@ def life_meetings(service: Any, year: int) -> list[tuple[int, str]]:
 class AnnualReportService:
     def __init__(self, ctx: LedgerContext) -> None:
         self.ctx = ctx
-        # year -> (data version, figures): compiling a big branch's year takes seconds (mostly the
-        # dues grid), and the page, the editor and the printout all ask for the same figures.
+        # year -> (data version, figures): the page, the editor and the printout all ask for the same
+        # figures; any write changes the version (the audit chain's head), so they are never stale.
         self._figures_cache: dict[int, tuple[tuple[Any, ...], YearFigures]] = {}
 
     def _data_version(self) -> tuple[Any, ...] | None:

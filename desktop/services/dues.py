@@ -8,13 +8,15 @@ already paid elsewhere (党费交至). Each user action is one unit of work."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain.dues import (
@@ -37,6 +39,7 @@ from desktop.domain.dues import (
     rate_text,
     rules_text,
     standing,
+    standing_over,
     to_money,
     yuan,
 )
@@ -45,6 +48,7 @@ from desktop.domain.roster import Change, is_member_on
 from desktop.services.bundle import HomeItem
 from desktop.services.context import LedgerContext
 from desktop.services.rendered import RenderedLedger
+from desktop.storage.base import Fen
 from desktop.storage.models import MemberChangeRecord, MemberRecord, SettingRecord, TransferRecord
 from desktop.storage.models.dues import (
     DuesDeterminationRecord,
@@ -258,6 +262,34 @@ class DuesLedgerData:
     records: tuple[tuple[str, int], ...]
 
 
+@dataclass(frozen=True)
+class MemberYearTotals:
+    """One member's totals of the year (as on their `MemberYearRow`), without the month cells and
+    the standing: what the 述职 figures list."""
+
+    member_id: int
+    name: str
+    year_due: Decimal
+    year_paid: Decimal
+    arrears: Decimal
+
+    @property
+    def in_arrears(self) -> bool:
+        return self.arrears > 0
+
+
+@dataclass(frozen=True)
+class DuesYearReport:
+    """A year's member totals, figures, remittances and payments (received in the year or touching
+    its months), read together: what the annual 述职 figures show of dues."""
+
+    year: int
+    rows: tuple[MemberYearTotals, ...]
+    figures: DuesYearFigures
+    remittances: tuple[RemittanceDto, ...]
+    payments: tuple[PaymentDto, ...]
+
+
 # -- reading a member's months -------------------------------------------------------------------
 @dataclass
 class _MemberFacts:
@@ -343,23 +375,77 @@ def _in_branch(facts: _MemberFacts, month: Month) -> bool:
     return facts.member_during(month.first_day, month.last_day)
 
 
+class _Yuan:
+    """Money read as stored (integer fen, `type_coerce(column, Integer)`) made into the same Decimal
+    yuan as the Fen column type gives, once per distinct amount (for one read of many rows)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int | None, Decimal | None] = {}
+
+    def __call__(self, fen: int | None) -> Decimal | None:
+        try:
+            return self._made[fen]
+        except KeyError:
+            value = self._made[fen] = Fen().process_result_value(fen, None)
+            return value
+
+
+def _fen(column):  # type: ignore[no-untyped-def]
+    return type_coerce(column, Integer)
+
+
+class _DeterminationRow(NamedTuple):
+    """The columns of a determination the dues rules read (named as on the record)."""
+
+    id: int
+    member_id: int
+    year: int
+    from_month: int
+    category: str
+    base: Decimal | None
+    amount: Decimal
+    rate: str | None
+    approval_ref: str | None
+    is_change: bool
+    reason: str | None
+
+
+def _determination_rows(session: Session, member_ids: Sequence[int] | None = None,
+                        up_to_year: int | None = None) -> list[_DeterminationRow]:
+    """The determinations as plain rows (no record objects), of `member_ids` and years to `up_to_year`."""
+    d = DuesDeterminationRecord
+    query = select(d.id, d.member_id, d.year, d.from_month, d.category, _fen(d.base), _fen(d.amount), d.rate,
+                   d.approval_ref, d.is_change, d.reason)
+    if member_ids is not None:
+        query = query.where(d.member_id.in_(member_ids))
+    if up_to_year is not None:
+        query = query.where(d.year <= up_to_year)
+    yuan_of = _Yuan()
+    return [_DeterminationRow(i, member_id, year, from_month, category, yuan_of(base), yuan_of(amount), rate,
+                              approval_ref, is_change, reason)  # type: ignore[arg-type]
+            for i, member_id, year, from_month, category, base, amount, rate, approval_ref, is_change, reason
+            in session.execute(query)]
+
+
 class _Determinations:
     """The determinations of many members, to find the one in force for a month."""
 
-    def __init__(self, records: Sequence[DuesDeterminationRecord]) -> None:
+    def __init__(self, records: Sequence[DuesDeterminationRecord] | Sequence[_DeterminationRow]) -> None:
         self.by_member: dict[int, list[DuesDeterminationRecord]] = defaultdict(list)
         for record in sorted(records, key=lambda r: (r.year, r.from_month, r.id)):
             self.by_member[record.member_id].append(record)
+        # each member's start months as month indexes, in the same (non-decreasing) order
+        self.starts: dict[int, list[int]] = {
+            member_id: [r.year * 12 + r.from_month - 1 for r in records] for member_id, records in self.by_member.items()}
 
     def in_force(self, member_id: int, month: Month) -> tuple[DuesDeterminationRecord | None, bool]:
         """(determination, provisional): the latest one starting on or before `month`; provisional when
         it belongs to an earlier year (the year has not been determined yet)."""
-        best = None
-        for record in self.by_member.get(member_id, []):
-            if Month(record.year, record.from_month) <= month:
-                best = record
-        if best is None:
+        starts = self.starts.get(member_id)
+        position = bisect_right(starts, month.index) if starts else 0
+        if position == 0:
             return None, False
+        best = self.by_member[member_id][position - 1]
         return best, best.year != month.year
 
 
@@ -374,21 +460,68 @@ def _month_states(facts: _MemberFacts, dets: _Determinations, months: Sequence[M
     return states
 
 
-def _paid_by_month(session: Session, member_ids: Sequence[int] | None = None) -> dict[tuple[int, int], tuple[Decimal, dt.date, str]]:
-    """(member, month index) -> (applied total, latest payment date, its collector)."""
-    query = select(DuesPaymentMonthRecord, DuesPaymentRecord.paid_on, DuesPaymentRecord.collector).join(DuesPaymentRecord)
+def _due_runs(facts: _MemberFacts, dets: _Determinations, first: Month, last: Month) -> list[tuple[int, int, Decimal]]:
+    """The member's due months from `first` to `last` as runs (first index, last index, amount due):
+    what `_month_states` says month by month, worked out once per stretch in which nothing changes.
+    A month's due changes only where membership may change (a month holding a stage/status change,
+    and the month after it), where a determination starts, and after the months paid elsewhere."""
+    low, high = first.index, last.index
+    cuts = {low}
+    for day, _ in facts.segments:
+        index = day.year * 12 + day.month - 1
+        cuts.update((index, index + 1))
+    cuts.update(dets.starts.get(facts.record.id, ()))
+    if facts.paid_elsewhere_to:
+        cuts.add(facts.paid_elsewhere_to.index + 1)
+    bounds = sorted(c for c in cuts if low <= c <= high)
+    bounds.append(high + 1)
+    runs = []
+    for start, end in zip(bounds, bounds[1:]):
+        due = _month_states(facts, dets, [Month.from_index(start)])[Month.from_index(start)].due
+        if due is not None:
+            runs.append((start, end - 1, due))
+    return runs
+
+
+def _paid_by_month(session: Session, member_ids: Sequence[int] | None = None,
+                   months: tuple[Month, Month] | None = None) -> dict[tuple[int, int], tuple[Decimal, dt.date, str]]:
+    """(member, month index) -> (applied total, latest payment date, its collector), for the months
+    from `months[0]` to `months[1]` if given. The lines of a month are read in the order they were
+    entered (a later one of the same date names the collector)."""
+    line = DuesPaymentMonthRecord
+    # the amount as stored (integer fen), summed exactly and turned into yuan once per month
+    query = select(line.member_id, line.month_index, _fen(line.applied), DuesPaymentRecord.paid_on,
+                   DuesPaymentRecord.collector).join(DuesPaymentRecord)
     if member_ids is not None:
-        query = query.where(DuesPaymentMonthRecord.member_id.in_(member_ids))
-    result: dict[tuple[int, int], tuple[Decimal, dt.date, str]] = {}
-    for line, paid_on, collector in session.execute(query).all():
-        key = (line.member_id, line.month_index)
-        if key in result:
-            total, last, who = result[key]
+        query = query.where(line.member_id.in_(member_ids))
+    if months is not None:
+        query = query.where(line.month_index.between(months[0].index, months[1].index))
+    fen: dict[tuple[int, int], tuple[int, dt.date, str]] = {}
+    for member_id, month_index, applied, paid_on, collector in session.execute(
+            query.order_by(line.member_id, line.month_index, line.id)):
+        key = (member_id, month_index)
+        if key in fen:
+            total, last, who = fen[key]
             if paid_on >= last:
                 last, who = paid_on, collector
-            result[key] = (total + line.applied, last, who)
+            fen[key] = (total + applied, last, who)
         else:
-            result[key] = (line.applied, paid_on, collector)
+            fen[key] = (applied, paid_on, collector)
+    yuan_of = _Yuan()
+    return {key: (yuan_of(total), last, who) for key, (total, last, who) in fen.items()}  # type: ignore[misc]
+
+
+def _paid_of_members(session: Session, member_ids: Sequence[int] | None = None) -> dict[int, dict[int, Decimal]]:
+    """member -> month index -> applied total (the applied totals of `_paid_by_month`, summed by the
+    database without the payments' dates: every month of a member's history is read)."""
+    line = DuesPaymentMonthRecord
+    query = select(line.member_id, line.month_index, _fen(func.sum(line.applied)))
+    if member_ids is not None:
+        query = query.where(line.member_id.in_(member_ids))
+    yuan_of = _Yuan()
+    result: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for member_id, index, total in session.execute(query.group_by(line.member_id, line.month_index)):
+        result[member_id][index] = yuan_of(total)  # type: ignore[assignment]
     return result
 
 
@@ -697,13 +830,16 @@ class DuesService:
         rows = session.execute(query.order_by(p.paid_on, p.id)).all()
         lines: dict[int, list[PaymentMonthDto]] = defaultdict(list)
         line_query = select(DuesPaymentMonthRecord.payment_id, DuesPaymentMonthRecord.month_index,
-                            DuesPaymentMonthRecord.due, DuesPaymentMonthRecord.applied)
+                            _fen(DuesPaymentMonthRecord.due), _fen(DuesPaymentMonthRecord.applied))
         if member_id is not None:
             line_query = line_query.where(DuesPaymentMonthRecord.member_id == member_id)
         wanted = {row[0] for row in rows}
+        if year is not None:  # only the lines of the year's payments (not every line ever paid)
+            line_query = line_query.where(DuesPaymentMonthRecord.payment_id.in_(sorted(wanted)))
+        yuan_of = _Yuan()
         for payment_id, index, due, applied in session.execute(line_query.order_by(DuesPaymentMonthRecord.month_index)):
             if payment_id in wanted:
-                lines[payment_id].append(PaymentMonthDto(Month.from_index(index), due, applied))
+                lines[payment_id].append(PaymentMonthDto(Month.from_index(index), yuan_of(due), yuan_of(applied)))  # type: ignore[arg-type]
         return [PaymentDto(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tuple(lines[r[0]]),
                            r[11], r[12], r[13]) for r in rows]
 
@@ -791,12 +927,13 @@ class DuesService:
         with self.ctx.reading() as session:
             return self._year_rows(session, year)
 
-    def _year_rows(self, session: Session, year: int, payments: list[PaymentDto] | None = None) -> list[MemberYearRow]:
+    def _year_rows(self, session: Session, year: int, payments: list[PaymentDto] | None = None,
+                   *, totals_only: bool = False) -> list[MemberYearRow] | list[MemberYearTotals]:
+        """The year's grid; `totals_only`: only each member's totals of the year (no standing over the
+        member's whole history, no notes), for the 述职 figures."""
         today = self.ctx.today()
         current = Month.of(today)
         months = month_range(Month(year, 1), Month(year, 12))
-        dets = _Determinations(session.scalars(select(DuesDeterminationRecord)).all())
-        paid = _paid_by_month(session)
         payments = self._payments(session, year) if payments is None else payments
         extras: dict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO))
         explanations: dict[int, list[str]] = defaultdict(list)
@@ -806,23 +943,35 @@ class DuesService:
                 extras[p.member_id] = (v + p.voluntary, lg + p.large)
             if p.explanation and p.paid_on.year == year:
                 explanations[p.member_id].append(f"{p.paid_on:%m-%d}{p.explanation}")
-        rows = []
-        for facts in _member_facts(session):
+        # the year's people: in the branch in some month of it, or paying extra during it (a month
+        # with dues is a month in the branch); only their determinations and payments are read
+        people = [facts for facts in _member_facts(session)
+                  if facts.record.id in extras or any(_in_branch(facts, m) for m in months)]
+        member_ids = [facts.record.id for facts in people]
+        # a later year's determination is never in force in this year; the standing reads them all
+        dets = _Determinations(_determination_rows(session, member_ids, up_to_year=year if totals_only else None))
+        paid = _paid_by_month(session, member_ids, (months[0], months[-1]))
+        paid_of = {} if totals_only else _paid_of_members(session, member_ids)
+        rows: list = []  # type: ignore[type-arg]
+        for facts in people:
             member_id = facts.record.id
             states = _month_states(facts, dets, months)
-            if all(s.due is None for s in states.values()) and not any(
-                    _in_branch(facts, m) for m in months) and member_id not in extras:
-                continue
             cells = []
             for month in months:
                 state = states[month]
                 got, last, who = paid.get((member_id, month.index), (ZERO, None, None))
                 cells.append(MonthCell(month.month, self._cell_state(facts, month, state, got, current), state.due,
                                        got, last, who, state.provisional))
+            past_due = [c for c in cells if c.due is not None and Month(year, c.month) < current]
+            year_due = sum((c.due for c in cells if c.due is not None), ZERO)
+            year_paid = sum((c.paid for c in cells), ZERO)
+            arrears = sum((max(c.due - c.paid, ZERO) for c in past_due), ZERO)  # type: ignore[operator]
+            if totals_only:
+                rows.append(MemberYearTotals(member_id, facts.record.name, year_due, year_paid, arrears))
+                continue
             year_dets = [r for r in dets.by_member.get(member_id, []) if r.year == year]
             first, _ = dets.in_force(member_id, Month(year, 1)) if not year_dets else (year_dets[0], False)
-            history = self._history_dues(facts, dets, paid, today, states)
-            past_due = [c for c in cells if c.due is not None and Month(year, c.month) < current]
+            history = self._history_dues(facts, dets, paid_of.get(member_id, {}), today)
             notes = [f"自{r.from_month}月起调整为{yuan(r.amount)}元（{r.reason or '年中调整'}）" for r in year_dets if r.is_change]
             notes += [f"生活困难，批准：{r.approval_ref}" for r in year_dets if r.approval_ref]
             notes += [f"{t.transfer_date:%Y-%m-%d}{t.direction}" + (f"（党费交至{t.dues_paid_to}）" if t.dues_paid_to else "")
@@ -838,9 +987,7 @@ class DuesService:
                 rate_label=rate_text(Decimal(first.rate)) if first and first.rate else ("定额" if first else ""),
                 monthly=first.amount if first else None,
                 cells=tuple(cells),
-                year_due=sum((c.due for c in cells if c.due is not None), ZERO),
-                year_paid=sum((c.paid for c in cells), ZERO),
-                arrears=sum((max(c.due - c.paid, ZERO) for c in past_due), ZERO),  # type: ignore[operator]
+                year_due=year_due, year_paid=year_paid, arrears=arrears,
                 paid_up_to=history.paid_up_to, consecutive_unpaid=history.consecutive_unpaid,
                 voluntary=volunteer, large=large, note="；".join(notes),
             ))
@@ -862,34 +1009,29 @@ class DuesService:
         return "due" if month == current else "future"
 
     @staticmethod
-    def _history_dues(facts: _MemberFacts, dets: _Determinations, paid: dict, today: dt.date,  # type: ignore[no-untyped-def]
-                      known: dict[Month, _MonthState] | None = None):
-        """The member's standing over every month since their first determination (`known`: states
-        already worked out for some of those months)."""
+    def _history_dues(facts: _MemberFacts, dets: _Determinations, paid: Mapping[int, Decimal], today: dt.date):  # type: ignore[no-untyped-def]
+        """The member's standing over every month since their first determination (worked out over
+        runs of months with the same amount due, not month by month); `paid`: month index -> what
+        was paid for it (`_paid_of_members`)."""
         member_id = facts.record.id
         records = dets.by_member.get(member_id, [])
         if not records:
             return standing([], today)
         first = Month(records[0].year, records[0].from_month)
         last = max(Month.of(today) + 12, Month(records[-1].year, 12))
-        wanted = month_range(first, last)
-        known = known or {}
-        states = {**_month_states(facts, dets, [m for m in wanted if m not in known]),
-                  **{m: s for m, s in known.items() if first <= m <= last}}
-        dues = [MonthDue(m, s.due, paid.get((member_id, m.index), (ZERO,))[0]) for m, s in states.items() if s.due is not None]
-        return standing(dues, today)
+        return standing_over(_due_runs(facts, dets, first, last), paid, today)
 
     def standings(self) -> list[MemberStanding]:
         """Each current member's paid-up-to month, arrears and advance as of today."""
         today = self.ctx.today()
         with self.ctx.reading() as session:
-            dets = _Determinations(session.scalars(select(DuesDeterminationRecord)).all())
-            paid = _paid_by_month(session)
+            dets = _Determinations(_determination_rows(session))
+            paid = _paid_of_members(session)
             result = []
             for facts in _member_facts(session):
                 if not is_member_on(facts.changes, today):
                     continue
-                s = self._history_dues(facts, dets, paid, today)
+                s = self._history_dues(facts, dets, paid.get(facts.record.id, {}), today)
                 result.append(MemberStanding(facts.record.id, facts.record.name, s.paid_up_to, s.arrears,
                                              s.arrears_months, s.advance, s.consecutive_unpaid))
             return result
@@ -901,9 +1043,9 @@ class DuesService:
             facts = _member_facts(session, [member_id])
             if not facts:
                 raise NotFoundError(f"找不到编号为 {member_id} 的党员")
-            dets = _Determinations(session.scalars(select(DuesDeterminationRecord)
-                                                   .where(DuesDeterminationRecord.member_id == member_id)).all())
-            s = self._history_dues(facts[0], dets, _paid_by_month(session, [member_id]), today)
+            dets = _Determinations(_determination_rows(session, [member_id]))
+            paid = _paid_of_members(session, [member_id])
+            s = self._history_dues(facts[0], dets, paid.get(member_id, {}), today)
         if s.paid_up_to is None:
             return str(facts[0].paid_elsewhere_to) if facts[0].paid_elsewhere_to else None
         return str(s.paid_up_to)
@@ -933,17 +1075,28 @@ class DuesService:
             return rows, self._figures(session, year, rows)
 
     def year_figures(self, year: int) -> DuesYearFigures:
-        with self.ctx.reading() as session:
-            return self._figures(session, year, self._year_rows(session, year))
+        with self.ctx.reading() as session:  # the figures add up the members' totals only
+            return self._figures(session, year, self._year_rows(session, year, totals_only=True))
 
-    def _figures(self, session: Session, year: int, rows: Sequence[MemberYearRow]) -> DuesYearFigures:
+    def year_report(self, year: int) -> DuesYearReport:
+        """The grid, figures, remittances and payments of `year` from one read (the 述职 figures)."""
+        with self.ctx.reading() as session:
+            payments = self._payments(session, year)
+            rows = self._year_rows(session, year, payments, totals_only=True)
+            remittances = self._remittances(session, year)
+            figures = self._figures(session, year, rows, remittances)
+        return DuesYearReport(year, tuple(rows), figures, tuple(remittances), tuple(payments))
+
+    def _figures(self, session: Session, year: int, rows: Sequence[MemberYearRow] | Sequence[MemberYearTotals],
+                 remittances: Sequence[RemittanceDto] | None = None) -> DuesYearFigures:
         p = DuesPaymentRecord
         received = session.execute(select(p.paid_on, p.amount, p.voluntary, p.large).where(
             func.strftime("%Y", p.paid_on) == f"{year:04d}")).all()
         by_month = {m: ZERO for m in range(1, 13)}
         for row in received:
             by_month[row.paid_on.month] += row.amount
-        remitted = sum((r.amount for r in self._remittances(session, year)), ZERO)
+        remittances = self._remittances(session, year) if remittances is None else remittances
+        remitted = sum((r.amount for r in remittances), ZERO)
         return DuesYearFigures(
             year=year,
             due=sum((r.year_due for r in rows), ZERO),
@@ -973,7 +1126,7 @@ class DuesService:
             payments = self._payments(session, year)
             rows = self._year_rows(session, year, payments)
             remittances = self._remittances(session, year)
-            figures = self._figures(session, year, rows)
+            figures = self._figures(session, year, rows, remittances)
             balance = self._balance(session, dt.date(year, 12, 31))
             settings = _settings_from(session)
             member_ids = [r.member_id for r in rows]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain.errors import NotFoundError, ValidationError
@@ -327,6 +327,17 @@ class MeetingYearFigures:
 
 
 @dataclass(frozen=True)
+class MeetingYearReport:
+    """The year's meetings (planned and held), figures and attendance by month from one read: what
+    the annual 述职 figures show of organizational life."""
+
+    year: int
+    meetings: tuple[MeetingDto, ...]
+    figures: MeetingYearFigures
+    attendance_by_month: dict[int, float]
+
+
+@dataclass(frozen=True)
 class MeetingSettings:
     frequencies: dict[str, str] = field(default_factory=dict)
     late_entry_working_days: int = DEFAULT_LATE_ENTRY_WORKING_DAYS
@@ -612,11 +623,36 @@ class MeetingService:
             return self._list(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     def _list(self, session: Session, start: dt.date, end: dt.date) -> list[MeetingDto]:
-        records = session.scalars(
-            select(MeetingRecord).where(MeetingRecord.held_on.between(start, end))
-            .options(selectinload(MeetingRecord.attendance)).order_by(MeetingRecord.held_on, MeetingRecord.id)).all()
+        """The meetings dated from `start` to `end` as `_dto` makes them, read as plain rows with the
+        attendance counted by the database (no record objects for the meetings and every attendee)."""
+        m = MeetingRecord
+        rows = session.execute(
+            select(m.id, m.number, m.kinds, m.party_group_id, m.status, m.held_on, m.topic, m.starts_at, m.ends_at,
+                   m.place, m.online, m.activity, m.chair, m.recorder, m.agenda, m.guests, m.closing, m.recorded_on,
+                   m.late_entry, m.late_reason, m.created_at, m.updated_at)
+            .where(m.held_on.between(start, end)).order_by(m.held_on, m.id)).all()
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        a = MeetingAttendanceRecord
+        for meeting_id, status, count in session.execute(
+                select(a.meeting_id, a.status, func.count()).join(m, m.id == a.meeting_id)
+                .where(m.held_on.between(start, end)).group_by(a.meeting_id, a.status)):
+            counts[meeting_id][status] = count
         groups = dict(session.execute(select(PartyGroupRecord.id, PartyGroupRecord.name)).all())
-        return [self._dto(session, r, groups) for r in records]
+        out = []
+        for r in rows:
+            by_status = counts.get(r.id, {})
+            out.append(MeetingDto(
+                id=r.id, number=r.number, kinds=tuple(r.kinds.split(",")), party_group_id=r.party_group_id,
+                party_group=groups.get(r.party_group_id) if r.party_group_id else None, status=r.status,
+                held_on=r.held_on, topic=r.topic, starts_at=r.starts_at, ends_at=r.ends_at, place=r.place,
+                online=r.online, activity=r.activity, chair=r.chair, recorder=r.recorder, agenda=_lines(r.agenda),
+                guests=_lines(r.guests), closing=r.closing, recorded_on=r.recorded_on, late_entry=r.late_entry,
+                late_reason=r.late_reason, created_at=r.created_at, updated_at=r.updated_at,
+                expected_count=sum(by_status.values()),
+                present_count=by_status.get("出席", 0) + by_status.get("迟到", 0),
+                leave_count=by_status.get("请假", 0), absent_count=by_status.get("缺席", 0),
+            ))
+        return out
 
     def _dto(self, session: Session, r: MeetingRecord, groups: dict[int, str] | None = None) -> MeetingDto:
         if groups is None:
@@ -661,13 +697,21 @@ class MeetingService:
     def calendar(self, kind: str, year: int, index: int = 1) -> list[Obligation]:
         """Each obligation of the month/quarter/year as done, due or overdue."""
         period = Period(kind, year, index)
-        with self.ctx.reading() as session:
-            held = self._held(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
-            groups = [Group(g.id, g.name, g.created_on, g.dissolved_on)
-                      for g in session.scalars(select(PartyGroupRecord).order_by(PartyGroupRecord.id)).all()]
         settings = self.settings()
+        since = self._founded_on()
+        with self.ctx.reading() as session:
+            return self._calendar(session, period, settings, since)
+
+    def _founded_on(self) -> dt.date | None:
         profile = self._branch().profile()
-        since = profile.founded_on if profile else None
+        return profile.founded_on if profile else None
+
+    def _calendar(self, session: Session, period: Period, settings: MeetingSettings,
+                  since: dt.date | None) -> list[Obligation]:
+        year = period.year
+        held = self._held(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        groups = [Group(g.id, g.name, g.created_on, g.dissolved_on)
+                  for g in session.scalars(select(PartyGroupRecord).order_by(PartyGroupRecord.id)).all()]
         return obligations(period, held, frequencies=settings.frequencies, groups=groups, today=self.ctx.today(),
                            since=since, theme_day=settings.theme_day)
 
@@ -731,21 +775,27 @@ class MeetingService:
     def attendance_by_month(self, year: int) -> dict[int, float]:
         """Month → 实到/应到 over the held meetings of that month (months without meetings left out)."""
         with self.ctx.reading() as session:
-            rows = session.execute(
-                select(MeetingRecord.held_on, MeetingAttendanceRecord.status).join(MeetingRecord)
-                .where(MeetingRecord.status == HELD,
-                       MeetingRecord.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))).all()
-        expected: dict[int, int] = defaultdict(int)
-        present: dict[int, int] = defaultdict(int)
-        for day, status in rows:
-            expected[day.month] += 1
-            present[day.month] += status in ("出席", "迟到")
-        return {m: present[m] / expected[m] for m in sorted(expected)}
+            return _attendance_by_month(self._list(session, dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
     def year_figures(self, year: int) -> MeetingYearFigures:
-        meetings = [m for m in self.list_meetings(year) if m.held]
+        return self.year_report(year).figures
+
+    def year_report(self, year: int) -> MeetingYearReport:
+        """The year's meetings, figures and attendance by month, from one read (the 述职 figures)."""
         settings = self.settings()
-        year_obligations = self.calendar("year", year)
+        since = self._founded_on()
+        with self.ctx.reading() as session:
+            listed = self._list(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
+            year_obligations = self._calendar(session, Period("year", year, 1), settings, since)
+            a = MeetingAttendanceRecord
+            rows = session.execute(
+                select(a.member_id, MemberRecord.name, func.count(),
+                       func.sum(case((a.status.in_(("出席", "迟到")), 1), else_=0)))
+                .join(MeetingRecord).join(MemberRecord, MemberRecord.id == a.member_id)
+                .where(MeetingRecord.status == HELD,
+                       MeetingRecord.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+                .group_by(a.member_id, MemberRecord.name).order_by(a.member_id)).all()
+        meetings = [m for m in listed if m.held]
         types = []
         for mtype in MEETING_TYPES:
             freq = settings.frequencies[mtype.name]
@@ -757,28 +807,20 @@ class MeetingService:
                 months_missed=tuple(sorted({o.period.index for o in missed if o.period.kind == "month"})),
                 missed=tuple(_missed_label(o) for o in missed),
             ))
-        with self.ctx.reading() as session:
-            rows = session.execute(
-                select(MeetingAttendanceRecord.member_id, MemberRecord.name, MeetingAttendanceRecord.status)
-                .join(MeetingRecord).join(MemberRecord, MemberRecord.id == MeetingAttendanceRecord.member_id)
-                .where(MeetingRecord.status == HELD,
-                       MeetingRecord.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))).all()
-        counts: dict[int, list] = {}
-        for member_id, name, status in rows:
-            entry = counts.setdefault(member_id, [name, 0, 0])
-            entry[1] += 1
-            entry[2] += status in ("出席", "迟到")
-        total_expected = sum(c[1] for c in counts.values())
-        total_present = sum(c[2] for c in counts.values())
+        # each attendee's count of attendance rows and of those present, by the database
+        member_rates = tuple(MemberRate(member_id, name, expected, present) for member_id, name, expected, present in rows)
+        total_expected = sum(r.expected for r in member_rates)
+        total_present = sum(r.present for r in member_rates)
         late = tuple(LateEntry(m.id, m.number, m.held_on, m.kinds, m.recorded_on, m.late_reason)
                      for m in meetings if m.late_entry)
-        return MeetingYearFigures(
+        figures = MeetingYearFigures(
             year=year, types=tuple(types), meetings_held=len(meetings),
             average_attendance_rate=total_present / total_expected if total_expected else None,
-            member_rates=tuple(MemberRate(mid, c[0], c[1], c[2]) for mid, c in sorted(counts.items())),
+            member_rates=member_rates,
             late_count=len(late), late_entries=late,
             theme_days=tuple(ThemeDay(m.id, m.held_on, m.topic, m.activity) for m in meetings if "主题党日" in m.kinds),
         )
+        return MeetingYearReport(year, tuple(listed), figures, _attendance_by_month(listed))
 
     # -- printing --------------------------------------------------------------------------------------------------
     def _page_info(self, title: str, *, landscape: bool = False, footer_note: str = ""):  # type: ignore[no-untyped-def]
@@ -862,6 +904,17 @@ class MeetingService:
                 cells.append((held, required_count(freq, month, count)))
             rows.append((mtype.name, cells, FREQUENCY_LABELS[freq]))
         return rows
+
+
+def _attendance_by_month(meetings: Sequence[MeetingDto]) -> dict[int, float]:
+    """Month → 实到/应到 over the held meetings of that month (months without attendance rows left out)."""
+    expected: dict[int, int] = defaultdict(int)
+    present: dict[int, int] = defaultdict(int)
+    for m in meetings:
+        if m.held and m.expected_count:
+            expected[m.held_on.month] += m.expected_count
+            present[m.held_on.month] += m.present_count
+    return {month: present[month] / expected[month] for month in sorted(expected)}
 
 
 def _missed_label(ob: Obligation) -> str:
