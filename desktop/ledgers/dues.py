@@ -4,11 +4,13 @@ Renderers take the service's DTOs; no database here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
@@ -17,7 +19,7 @@ from desktop.domain.dues import PAYMENT_METHODS, months_text, rmb_upper, yuan
 
 from desktop.storage.files import write_atomically
 from desktop.ledgers.fonts import FONT
-from desktop.ledgers.layout import PageInfo, build_pdf, grid_table, para, styles
+from desktop.ledgers.layout import PageInfo, amendment_row, build_pdf, grid_table, para, styles
 
 if TYPE_CHECKING:  # DTOs only (the ledgers layer sits below services)
     import datetime as dt
@@ -63,8 +65,15 @@ def _block_commands(start: int, row: Any) -> list[tuple]:
     return commands
 
 
-def _member_blocks(data: Any) -> tuple[list[tuple[list[list[str]], Any]], list[str]]:
-    """(four lines, the row DTO) per member, and the notes too long for the 备注 cell."""
+# (four lines, the row DTO, the 更正 lines printed beneath the member's block)
+Block = tuple[list[list[str]], Any, Sequence[str]]
+Amendments = Mapping[tuple[str, str], Sequence[str]]
+
+
+def _member_blocks(data: Any, amendments: Amendments | None = None) -> tuple[list[Block], list[str]]:
+    """One block per member, and the notes too long for the 备注 cell. `amendments` maps
+    ("member", str(member_id)) to the 更正 lines of that member's dues records."""
+    amendments = amendments or {}
     blocks = []
     notes: list[str] = []
     for number, row in enumerate(data.rows, start=1):
@@ -72,8 +81,12 @@ def _member_blocks(data: Any) -> tuple[list[tuple[list[list[str]], Any]], list[s
         if len(row.note) > NOTE_INLINE:
             notes.append(f"注{len(notes) + 1}（{row.name}）：{row.note}")
             ref = f"见注{len(notes)}"
-        blocks.append((_member_rows(row, number, ref), row))
+        blocks.append((_member_rows(row, number, ref), row, tuple(amendments.get(("member", str(row.member_id)), ()))))
     return blocks, notes
+
+
+def _note_style() -> ParagraphStyle:
+    return ParagraphStyle("dues_amendment", parent=styles()["cell"], fontSize=7, leading=9)
 
 
 def _total_rows(data: Any) -> list[list[str]]:
@@ -99,12 +112,17 @@ MAIN_STYLE: tuple[tuple, ...] = (
 )
 
 
-def _main_table(blocks: list[tuple[list[list[str]], Any]], totals: list[list[str]] | None) -> Table:
-    rows: list[list[str]] = [list(HEADER)]
+def _main_table(blocks: list[Block], totals: list[list[str]] | None) -> Table:
+    rows: list[list[Any]] = [list(HEADER)]
     commands: list[tuple] = []
-    for lines, row in blocks:
+    note_style = _note_style() if any(b[2] for b in blocks) else None
+    for lines, row, amended in blocks:
         commands += _block_commands(len(rows), row)
         rows.extend(lines)
+        if amended and note_style is not None:
+            cells, note_commands = amendment_row(amended, len(HEADER), len(rows), note_style)
+            rows.append(cells)
+            commands += note_commands
     if totals:
         commands += _total_commands(len(rows))
         rows.extend(totals)
@@ -117,7 +135,7 @@ def dues_ledger_tables(data: Any) -> tuple[list[list[str]], list[tuple], list[st
     blocks, notes = _member_blocks(data)
     rows: list[list[str]] = [list(HEADER)]
     commands: list[tuple] = []
-    for lines, row in blocks:
+    for lines, row, _ in blocks:
         commands += _block_commands(len(rows), row)
         rows.extend(lines)
     commands += _total_commands(len(rows))
@@ -125,12 +143,13 @@ def dues_ledger_tables(data: Any) -> tuple[list[list[str]], list[tuple], list[st
     return rows, commands, notes
 
 
-def main_tables(data: Any, first_page_space: float, page_space: float) -> tuple[list[Any], list[str]]:
+def main_tables(data: Any, first_page_space: float, page_space: float,
+                amendments: Amendments | None = None) -> tuple[list[Any], list[str]]:
     """The main table cut into page-sized tables, each with its header, joined by page breaks.
 
     reportlab re-measures a spanned table on every split (quadratic in its rows: 13 s for 200
     members as one table); tables that each fill one page are laid out in linear time."""
-    blocks, notes = _member_blocks(data)
+    blocks, notes = _member_blocks(data, amendments)
     width = sum(WIDTHS_MM) * mm
     header_h = _main_table([], None).wrap(width, 10_000)[1]
     totals = _total_rows(data)
@@ -139,12 +158,15 @@ def main_tables(data: Any, first_page_space: float, page_space: float) -> tuple[
     shapes: dict[int, float] = {}
     heights = []
     for block in blocks:
+        if block[2]:  # an amended member's block carries a note row: measure it on its own
+            heights.append(_main_table([block], None).wrap(width, 10_000)[1] - header_h)
+            continue
         lines = max((str(cell).count("\n") for row in block[0] for cell in row), default=0)
         if lines not in shapes:
             shapes[lines] = _main_table([block], None).wrap(width, 10_000)[1] - header_h
         heights.append(shapes[lines])
     flowables: list[Any] = []
-    chunk: list[tuple[list[list[str]], Any]] = []
+    chunk: list[Block] = []
     space = first_page_space - header_h
     for block, height in zip(blocks, heights):
         if chunk and height > space:
@@ -186,14 +208,15 @@ def _collection_rows(data: Any) -> list[list[str]]:
             ["收缴", *[yuan(by_month.get(m, ZERO)) for m in range(1, 13)], yuan(data.figures.collected)]]
 
 
-def render_dues_ledger(data: Any, out: Path, *, footer_note: str = "") -> Path:
-    """The annual dues ledger: A4 landscape, header on every page, totals, 上缴, signatures, rules."""
+def render_dues_ledger(data: Any, out: Path, *, footer_note: str = "", amendments: Amendments | None = None) -> Path:
+    """The annual dues ledger: A4 landscape, header on every page, totals, 上缴, signatures, rules.
+    `amendments` (("member", str(member_id)) -> 更正 lines) print beneath each member's block."""
     info = PageInfo(title=f"{data.year}年度党费收缴台账", branch_name=data.branch_name, printed_on=data.printed_on,
                     landscape=True, footer_note=footer_note, subject="党费收缴台账", keywords=("党费", str(data.year)))
-    return build_pdf(out, info, ledger_story(data))
+    return build_pdf(out, info, ledger_story(data, amendments))
 
 
-def ledger_story(data: Any) -> list[Any]:
+def ledger_story(data: Any, amendments: Amendments | None = None) -> list[Any]:
     """The ledger's flowables (also what the benchmark hands to plain reportlab)."""
     st = styles()
     title = f"{data.year}年度党费收缴台账"
@@ -206,7 +229,7 @@ def ledger_story(data: Any) -> list[Any]:
     width = sum(WIDTHS_MM) * mm
     frame = landscape(A4)[1] - TOP_MARGIN - BOTTOM_MARGIN - 12 - 2  # the frame's padding, and a little slack
     used = sum(p.wrap(width, frame)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in heading)
-    tables, notes = main_tables(data, frame - used, frame)
+    tables, notes = main_tables(data, frame - used, frame, amendments)
     story: list[Any] = [*heading, *tables]
     if notes:
         story += [Spacer(1, 2 * mm), *[para(n, st["small"]) for n in notes]]

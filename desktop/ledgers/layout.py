@@ -175,3 +175,42 @@ def _texts(flowable: Any) -> list[str]:
                     out.extend(_texts(cell))
         return out
     return []
+
+
+# -- amendments (更正) printed next to the record they amend ----------------------------------------
+AMENDMENT_LABEL = "更正："
+AMENDMENT_BACKGROUND = colors.HexColor("#FFF6E0")
+_AMENDMENT_COLOR = "#9A3412"
+
+
+def amendment_paragraph(lines: Sequence[str], style: ParagraphStyle) -> Paragraph:
+    """The amendments of one record, one per line, each after a coloured "更正：" label.
+
+    `lines` are `AmendmentDto.describe()` texts (optionally after a "［part］" prefix naming the
+    amended part of the record); their own leading "更正" is dropped so the label is not doubled."""
+    import re
+    from xml.sax.saxutils import escape
+
+    shown = []
+    for line in lines:
+        text = re.sub(r"^(［[^］]*］)?更正", r"\1", str(line), count=1)
+        shown.append(f'<font color="{_AMENDMENT_COLOR}">{AMENDMENT_LABEL}</font>{escape(text)}')
+    return Paragraph("<br/>".join(shown), style)
+
+
+def amendment_row(lines: Sequence[str], columns: int, row: int, style: ParagraphStyle, *,
+                  first_column: int = 0) -> tuple[list[Any], list[tuple]]:
+    """A table row that prints `lines` (see `amendment_paragraph`) spanning columns
+    `first_column`..end, to be placed at table row `row` directly beneath the amended record, and
+    the style commands for it: the span, a pale background, left alignment, and NOSPLIT with the
+    row above, so a page break never parts the amendment from its record."""
+    cells: list[Any] = [""] * columns
+    cells[first_column] = amendment_paragraph(lines, style)
+    commands: list[tuple] = [
+        ("SPAN", (first_column, row), (columns - 1, row)),
+        ("BACKGROUND", (first_column, row), (columns - 1, row), AMENDMENT_BACKGROUND),
+        ("ALIGN", (first_column, row), (columns - 1, row), "LEFT"),
+        ("VALIGN", (first_column, row), (columns - 1, row), "TOP"),
+        ("NOSPLIT", (0, max(row - 1, 0)), (columns - 1, row)),
+    ]
+    return cells, commands

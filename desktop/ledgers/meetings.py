@@ -4,15 +4,15 @@ and the annual meetings ledger (组织生活台账). Renderers take the service'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
-from desktop.ledgers.layout import PageInfo, build_pdf, grid_table, para, styles
+from desktop.ledgers.layout import PageInfo, amendment_row, build_pdf, grid_table, para, styles
 
 LATE_MARK = "【补记】"
 # A key/value grid: labels in columns 0 and 2 centred on grey, values left-aligned on white.
@@ -75,7 +75,9 @@ def render_signin_sheet(out: Path, info: PageInfo, meeting: Any, expected: Seque
     return build_pdf(out, info, story)
 
 
-def _minutes_story(detail: Any, st: dict, *, title: str | None, compact: bool = False) -> list[Flowable]:
+def _minutes_story(detail: Any, st: dict, *, title: str | None, compact: bool = False,
+                   amendments: Sequence[str] = ()) -> list[Flowable]:
+    """The record's key/value grid; `amendments` (更正 lines) print in a last row spanning it."""
     m = detail.meeting
     cell = st["cell"]
     story: list[Flowable] = []
@@ -120,8 +122,12 @@ def _minutes_story(detail: Any, st: dict, *, title: str | None, compact: bool = 
     spans += [style for i in range(len(rows)) if rows[i][2] != ""
               for style in (("ALIGN", (2, i), (2, i), "CENTER"), ("BACKGROUND", (2, i), (2, i), colors.HexColor("#F3F3F3")))]
     widths = [24 * mm, 66 * mm, 20 * mm, 70 * mm] if not compact else [24 * mm, 110 * mm, 20 * mm, 113 * mm]
+    amended: list[tuple] = []
+    if amendments:
+        note, amended = amendment_row(amendments, 4, len(rows), cell)
+        rows.append(note)
     story.append(grid_table(rows, widths, header_rows=0, font_size=9,
-                            extra_styles=[*_KEY_VALUE, *spans, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                            extra_styles=[*_KEY_VALUE, *spans, ("VALIGN", (0, 0), (-1, -1), "TOP"), *amended]))
     return story
 
 
@@ -136,8 +142,13 @@ def render_minutes(out: Path, info: PageInfo, detail: Any) -> Path:
 
 
 def render_ledger(out: Path, info: PageInfo, year: int, summary: Sequence[tuple[str, list[tuple[int, int]], str]],
-                  details: Sequence[Any], settings_lines: Sequence[str]) -> Path:
-    """The annual meetings ledger: summary (held/required per type and month), then each record."""
+                  details: Sequence[Any], settings_lines: Sequence[str],
+                  amendments: Mapping[tuple[str, str], Sequence[str]] | None = None) -> Path:
+    """The annual meetings ledger: summary (held/required per type and month), then each record.
+
+    `amendments` maps ("meeting", str(id)) to the 更正 lines of that meeting and its parts; they
+    print under that meeting's record."""
+    amendments = amendments or {}
     st = styles()
     story: list[Flowable] = [para(info.title, st["title"]),
                              para(f"{info.branch_name}　　{year}年1月1日至{year}年12月31日", st["subtitle"])]
@@ -174,9 +185,12 @@ def render_ledger(out: Path, info: PageInfo, year: int, summary: Sequence[tuple[
                                          12 * mm, 12 * mm, 14 * mm, 14 * mm], font_size=8.5))
     for i, d in enumerate(details, start=1):
         story.append(Spacer(1, 4 * mm))
-        story.append(para(f"（{i}）{d.meeting.held_on:%Y年%m月%d日} {d.meeting.kinds_label}　编号 {d.meeting.number}"
-                          + (f"　{LATE_MARK}" if d.meeting.late_entry else ""), st["heading"]))
-        story.extend(_minutes_story(d, st, title=None, compact=True))
+        amended = amendments.get(("meeting", str(d.meeting.id)), ())
+        block = [para(f"（{i}）{d.meeting.held_on:%Y年%m月%d日} {d.meeting.kinds_label}　编号 {d.meeting.number}"
+                      + (f"　{LATE_MARK}" if d.meeting.late_entry else ""), st["heading"]),
+                 *_minutes_story(d, st, title=None, compact=True, amendments=amended)]
+        # an amended record starts on a fresh page when it would not fit, so its 更正 row shares its page
+        story.extend([KeepTogether(block)] if amended else block)
     if not details:
         story.append(para("本年度尚无会议记录。", st["body"]))
     story.append(Spacer(1, 8 * mm))

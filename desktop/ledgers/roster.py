@@ -5,7 +5,8 @@ Rendered from plain DTOs (no database): `RosterLedger` in, a PDF out."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
@@ -14,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from desktop.ledgers.fonts import FONT
-from desktop.ledgers.layout import PageInfo, build_pdf, grid_table, para
+from desktop.ledgers.layout import PageInfo, amendment_row, build_pdf, grid_table, para
 from desktop.ledgers.layout import styles as base_styles
 
 UNGROUPED = "未编入党小组"
@@ -62,6 +63,8 @@ class RosterLedger:
     printed_on: dt.date
     lines: tuple[RosterLine, ...]
     footer_note: str = ""
+    # ("member", str(member_id)) -> the 更正 lines of that member's record, printed beneath its row
+    amendments: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
 
     def grouped(self) -> list[tuple[str, list[RosterLine]]]:
         """Lines by party group (groups in name order, the ungrouped last), each by join date."""
@@ -94,9 +97,21 @@ def _line_cells(serial: int, line: RosterLine, style: ParagraphStyle) -> list[ob
     return [_cell(v, w, style) for v, (_, w) in zip(values, COLUMNS)]
 
 
-def _table(rows: list[list[object]], header: list[object]) -> Flowable:
-    return grid_table([header, *rows], [w * mm for _, w in COLUMNS], extra_styles=(
+def _table(rows: list[list[object]], header: list[object], notes: Sequence[tuple[int, Sequence[str]]] = (),
+           note_style: ParagraphStyle | None = None) -> Flowable:
+    """`rows` of members; `notes` are (index in `rows`, 更正 lines): a spanning row under that member."""
+    body: list[list[object]] = []
+    commands: list[tuple] = []
+    pending = dict(notes)
+    for index, row in enumerate(rows):
+        body.append(row)
+        if index in pending and note_style is not None:
+            cells, styles_ = amendment_row(pending[index], len(COLUMNS), len(body) + 1, note_style)
+            body.append(cells)
+            commands += styles_
+    return grid_table([header, *body], [w * mm for _, w in COLUMNS], extra_styles=(
         ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (2, -1), "CENTER"), ("ALIGN", (12, 1), (12, -1), "CENTER"),
+        *commands,
     ))
 
 
@@ -118,11 +133,16 @@ def roster_story(ledger: RosterLedger) -> list[Flowable]:
         story.append(CondPageBreak(25 * mm))  # a group heading never sits alone at the foot of a page
         story.append(para(f"{group}（{len(lines)} 名）", s["group"]))
         rows = []
+        notes: list[tuple[int, Sequence[str]]] = []
         for line in lines:
             serial += 1
+            amended = ledger.amendments.get(("member", str(line.member_id)))
+            if amended:
+                notes.append((len(rows), amended))
             rows.append(_line_cells(serial, line, s["cell"]))
         for start in range(0, len(rows), CHUNK_ROWS):
-            story.append(_table(rows[start:start + CHUNK_ROWS], header))
+            chunk_notes = [(i - start, n) for i, n in notes if start <= i < start + CHUNK_ROWS]
+            story.append(_table(rows[start:start + CHUNK_ROWS], header, chunk_notes, s["cell"]))
     if not ledger.lines:
         story.append(para("（无党员）", s["body"]))
     story += [Spacer(1, 6 * mm), para("填报人：＿＿＿＿＿＿　　　　支部书记（签字）：＿＿＿＿＿＿　　　　日期：＿＿＿＿年＿＿月＿＿日", s["body"])]

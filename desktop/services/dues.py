@@ -1147,9 +1147,35 @@ class DuesService:
         from desktop.ledgers.dues import render_dues_ledger
 
         data = self.ledger_data(year)
-        path = render_dues_ledger(data, Path(out), footer_note=footer_note)
+        path = render_dues_ledger(data, Path(out), footer_note=footer_note, amendments=self._ledger_amendments(data))
         return RenderedLedger(kind="dues", title=f"{data.year}年度党费收缴台账", path=path, year=data.year,
                               records=data.records)
+
+    def _ledger_amendments(self, data: DuesLedgerData) -> dict[tuple[str, str], list[str]]:
+        """The 更正 lines of the shown determinations and payments (with their month lines), keyed
+        ("member", str(member_id)): printed beneath that member's block. (Remittances are not a
+        member's: their amendments stay on the 更正记录 pages.)"""
+        from desktop.services.ledgers import LedgerService
+
+        models = {"dues_determination": DuesDeterminationRecord, "dues_payment": DuesPaymentRecord,
+                  "dues_payment_month": DuesPaymentMonthRecord}
+        amendments = LedgerService(self.ctx).amendments_for_records(r for r in data.records if r[0] in models)
+        if not amendments:
+            return {}
+        owner: dict[tuple[str, str], int] = {}
+        with self.ctx.reading() as session:
+            for table, model in models.items():
+                ids = sorted({int(a.row_id) for a in amendments if a.table_name == table})
+                if ids:
+                    for row_id, member_id in session.execute(select(model.id, model.member_id).where(model.id.in_(ids))):
+                        owner[(table, str(row_id))] = member_id
+        labels = {"dues_determination": "党费核定", "dues_payment": "党费缴纳", "dues_payment_month": "缴纳月份"}
+        notes: dict[tuple[str, str], list[str]] = {}
+        for a in amendments:
+            member_id = owner.get((a.table_name, a.row_id))
+            if member_id is not None:
+                notes.setdefault(("member", str(member_id)), []).append(f"［{labels[a.table_name]}］{a.describe()}")
+        return notes
 
     def export_xlsx(self, year: int | None, out: Path) -> Path:
         """The same ledger as an .xlsx workbook (for the inspector comparing with bank records)."""

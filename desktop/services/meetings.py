@@ -865,12 +865,29 @@ class MeetingService:
         summary = self.summary_table(year, [d.meeting for d in details])
         title = f"{year}年度组织生活台账"
         settings = self.settings()
-        path = printed.render_ledger(Path(out), self._page_info(title, landscape=True, footer_note=footer_note),
-                                     year, summary, details, settings.lines())
         records: list[tuple[str, int]] = []
         for detail in details:
             records.extend(_rows_of(detail))
+        path = printed.render_ledger(Path(out), self._page_info(title, landscape=True, footer_note=footer_note),
+                                     year, summary, details, settings.lines(), self._ledger_amendments(details))
         return RenderedLedger("meetings", title, path, year, tuple(records))
+
+    def _ledger_amendments(self, details: Sequence[MeetingDetail]) -> dict[tuple[str, str], list[str]]:
+        """The 更正 lines of each meeting and its parts (attendance, speeches, resolutions,
+        attachments), keyed ("meeting", str(id)): printed under that meeting's record."""
+        from desktop.services.ledgers import LedgerService
+
+        owner: dict[tuple[str, str], str] = {}
+        for detail in details:
+            for table, row_id in _rows_of(detail):
+                owner[(table, str(row_id))] = str(detail.meeting.id)
+        notes: dict[tuple[str, str], list[str]] = {}
+        for a in LedgerService(self.ctx).amendments_for_records(owner):
+            meeting_id = owner.get((a.table_name, a.row_id))
+            if meeting_id is not None:
+                part = _PART_LABELS.get(a.table_name, "")
+                notes.setdefault(("meeting", meeting_id), []).append(f"［{part}］{a.describe()}" if part else a.describe())
+        return notes
 
     def _details(self, session: Session, ids: list[int]) -> list[MeetingDetail]:
         if not ids:
@@ -925,6 +942,11 @@ def _missed_label(ob: Obligation) -> str:
     else:
         label = "全年"
     return f"{ob.group_name} {label}" if ob.group_name else label
+
+
+# the parts of a meeting record an amendment may touch, as the printed 更正 line names them
+_PART_LABELS = {"meeting_attendance": "出席情况", "meeting_speech": "发言记录", "meeting_resolution": "决议",
+                "meeting_attachment": "附件"}
 
 
 def _rows_of(detail: MeetingDetail) -> tuple[tuple[str, int], ...]:

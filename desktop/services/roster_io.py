@@ -308,10 +308,30 @@ class RosterIoService:
                 remarks=_remarks(member),
             ))
         ledger = RosterLedger(branch_name=BranchService(self.ctx).branch_name(), as_of=as_of, printed_on=today,
-                              lines=tuple(lines), footer_note=footer_note)
+                              lines=tuple(lines), footer_note=footer_note,
+                              amendments=self._ledger_amendments([line.member_id for line in lines]))
         path = render_roster(ledger, Path(out))
         return RenderedLedger(kind="roster", title="党员花名册", path=path, year=year,
                               records=tuple(("member", line.member_id) for line in ledger.ordered_lines()))
+
+    def _ledger_amendments(self, member_ids: list[int]) -> dict[tuple[str, str], list[str]]:
+        """The 更正 lines of each shown member's record and of its dated changes (member_change),
+        keyed ("member", str(id)): printed beneath that member's row."""
+        from desktop.services.ledgers import LedgerService
+
+        owner = {("member", str(i)): str(i) for i in member_ids}
+        if member_ids:
+            with self.ctx.reading() as session:
+                for change_id, member_id in session.execute(select(MemberChangeRecord.id, MemberChangeRecord.member_id)
+                                                            .where(MemberChangeRecord.member_id.in_(member_ids))):
+                    owner[("member_change", str(change_id))] = str(member_id)
+        notes: dict[tuple[str, str], list[str]] = {}
+        for a in LedgerService(self.ctx).amendments_for_records(owner):
+            member_id = owner.get((a.table_name, a.row_id))
+            if member_id is not None:
+                line = a.describe() if a.table_name == "member" else f"［党员变动记录］{a.describe()}"
+                notes.setdefault(("member", member_id), []).append(line)
+        return notes
 
 
 # -- reading files ------------------------------------------------------------------------------
