@@ -95,6 +95,19 @@ COLUMN_LABELS = {
     "confirmed_on": "转正日期", "stage": "党员类型", "party_group_id": "所在党小组", "party_post": "党内职务",
     "status": "党籍状态", "notes": "备注", "held_on": "日期", "date": "日期", "topic": "议题", "title": "标题",
     "place": "地点", "amount": "金额", "paid_on": "缴纳日期", "reason": "原因", "note": "备注",
+    # dues
+    "base": "计算基数", "rate": "执行比例", "due": "月应缴", "fixed_amount": "核定金额", "from_month": "起始月份",
+    "approval_ref": "批准文号", "is_change": "年中调整", "method": "缴纳方式", "collector": "收缴人",
+    "receipt_number": "收据编号", "months": "所交月份", "regular": "应缴部分", "voluntary": "自愿多交",
+    "large": "大额党费", "explanation": "说明", "override_reason": "超期原因", "remitted_on": "上缴日期",
+    "period_from": "起始期间", "period_to": "截止期间", "recipient": "接收单位", "determined_by": "核定人",
+    "determined_on": "核定日期", "applied": "冲抵金额",
+    # meetings
+    "chair": "主持人", "recorder": "记录人", "starts_at": "开始时间", "ends_at": "结束时间", "online": "线上",
+    "agenda": "议程", "kinds": "会议类型", "number": "编号", "late_reason": "补记原因",
+    "leave_type": "请假类型", "present": "出席", "text": "内容", "speaker": "发言人", "yes": "赞成",
+    "no": "反对", "abstain": "弃权", "written_opinions": "书面意见", "activity": "活动", "closing": "结束语",
+    "guests": "列席人员", "expected": "应到", "points": "发言要点",
 }
 
 
