@@ -236,7 +236,7 @@ class LedgerService:
             rendered = render(rendering, head_note(seq, digest))
             source = Path(rendered.path)
             leftovers.append(source)
-            amendments = self.amendments_for_records(rendered.records)
+            amendments = self._amendments_to_print(rendered)
             if amendments:
                 self._append_amendments(source, rendered, amendments)
             if identity is not None:
@@ -334,6 +334,24 @@ class LedgerService:
                 or_(*(AmendmentRecord.table_name == t for t in wanted))
             ).order_by(AmendmentRecord.id)).all()
             return [_amendment_dto(r) for r in rows if r.row_id in wanted.get(r.table_name, ())]
+
+    def _amendments_to_print(self, rendered: RenderedLedger) -> list[AmendmentDto]:
+        """The amendments of the rows this ledger shows, and the deletions of rows that went out in an
+        earlier ledger of the same kind and year: a deleted record no longer shows, but its deletion
+        (with the reason and the original values) must."""
+        shown = self.amendments_for_records(rendered.records)
+        with self.ctx.reading() as session:
+            deletions = session.scalars(
+                select(AmendmentRecord).join(ProducedLedgerRecord,
+                                             ProducedLedgerRecord.id == AmendmentRecord.locked_by_ledger_id)
+                .where(AmendmentRecord.action == "delete", ProducedLedgerRecord.kind == rendered.kind,
+                       ProducedLedgerRecord.year.is_(None) if rendered.year is None
+                       else ProducedLedgerRecord.year == rendered.year)
+                .order_by(AmendmentRecord.id)
+            ).all()
+            known = {a.id for a in shown}
+            extra = [_amendment_dto(r) for r in deletions if r.id not in known]
+        return sorted(shown + extra, key=lambda a: a.id)
 
     def amendments(self) -> list[AmendmentDto]:
         with self.ctx.reading() as session:

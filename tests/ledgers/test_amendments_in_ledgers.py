@@ -107,3 +107,16 @@ def test_dues_ledger_prints_the_amendment_beneath_the_members_block(signed, tmp_
     name_at, reason_at = text.index(member_name), text.index("基数核定有误丙")
     assert name_at < reason_at and "更正：" in text[name_at:reason_at]
     assert text.find(next_name, reason_at) > reason_at or page_with(again.path, next_name)[0] > index
+
+
+def test_a_deleted_record_is_carried_into_the_next_ledger(signed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    services = signed
+    export_signed(services, "meetings", tmp_path / "meetings-1.pdf")
+    held = sorted((m for m in services.meetings.list_meetings(2026) if m.held), key=lambda m: (m.held_on, m.id))
+    victim = held[3]
+    services.meetings.delete_meeting(victim.id, amendment_reason="重复录入的会议记录丙")
+    again = export_signed(services, "meetings", tmp_path / "meetings-2.pdf")
+    text = "".join(page_texts(again.path))
+    assert "重复录入的会议记录丙" in text
+    assert "记录被删除" in text
+    assert victim.number not in [m.number for m in services.meetings.list_meetings(2026)]
