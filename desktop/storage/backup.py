@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.domain.errors import LedgerError
+from desktop.storage.sqlite_uri import read_only_uri
 
 AUTO_KEEP = 10
 PREFIX = "ledger-"
@@ -47,7 +48,7 @@ def copy_database(source_path: Path, target: Path) -> None:
     temporary name and renamed, so `target` is whole or untouched."""
     partial = target.with_name(target.name + ".partial")
     try:
-        source = sqlite3.connect(source_path.resolve().as_uri() + "?mode=ro", uri=True)
+        source = sqlite3.connect(read_only_uri(source_path), uri=True)
         try:
             dest = sqlite3.connect(partial)
             try:
@@ -99,7 +100,7 @@ def daily_backup(db_path: Path, backups_dir: Path, *, today: dt.date, keep: int 
 
 def is_healthy(db_path: Path) -> bool:
     try:
-        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
         try:
             return conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         finally:

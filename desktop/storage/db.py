@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.storage.sqlite_uri import read_only_uri
+
 # Hooks other storage modules register (the audit chain, record locks): each is called with the
 # new sessionmaker so it can attach its session events. Registered at import, applied per engine.
 SESSION_HOOKS: list[Callable[[sessionmaker[Session]], None]] = []
@@ -26,7 +28,7 @@ def _configure_connection(dbapi_conn: sqlite3.Connection, _record: object) -> No
 
 def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     if read_only:
-        url = "sqlite:///" + db_path.resolve().as_uri() + "?mode=ro&uri=true"
+        url = "sqlite:///" + read_only_uri(db_path) + "&uri=true"
     else:
         url = f"sqlite:///{db_path.as_posix()}"
     engine = create_engine(url)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from desktop.storage.sqlite_uri import read_only_uri
+
 
 def integrity_problems(db_path: Path, *, quick: bool = False) -> list[str]:
     """SQLite's own integrity check plus the foreign-key check; empty when the file is sound."""
     try:
-        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
     except sqlite3.Error as exc:
         return [f"无法打开：{exc}"]
     try:

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop.domain.errors import LedgerError
+from desktop.storage.sqlite_uri import read_only_uri
 
 # Every revision in order. The last is the head; a test checks this against alembic's scripts.
 KNOWN_REVISIONS: tuple[str, ...] = (
@@ -39,7 +40,7 @@ def database_revision(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     try:
-        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
     except sqlite3.Error as exc:
         raise DamagedDatabaseError(f"无法打开数据库文件 {db_path}：{exc}") from exc
     try:

@@ -123,3 +123,36 @@ def test_unwritable_location_is_explained(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(LedgerError, match="无法写入数据文件夹"):
         open_ledger(blocker / "data", today=lambda: TODAY)
+
+
+def test_a_really_write_protected_folder_opens_read_only(tmp_path: Path) -> None:
+    """A read-only bind mount (what a locked USB stick looks like): SQLite cannot create the -shm
+    file there, so the file must be opened immutable; nothing is written."""
+    import shutil
+    import subprocess
+    import sys
+
+    from desktop.domain.roster import MemberFields
+    from desktop.services.bundle import Services
+    from desktop.services.context import open_ledger
+
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        pytest.skip("needs unshare and mount (util-linux)")
+    folder = tmp_path / "usb"
+    services = Services(open_ledger(folder, today=lambda: TODAY))
+    services.roster.add_member(MemberFields(name="孙立新", joined_on=dt.date(2001, 7, 1)))
+    services.close()
+    assert not (folder / "ledger.sqlite3-shm").exists()  # a clean close leaves no side files
+    before = (folder / "ledger.sqlite3").read_bytes()
+    out = tmp_path / "out.xlsx"
+    script = (f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}' && "
+              f"'{sys.executable}' -m desktop --data-dir '{folder}' roster export '{out}'")
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120)
+    if "mount:" in done.stderr and not out.exists():
+        pytest.skip(f"bind mounts are not allowed here: {done.stderr.strip()[:200]}")
+    assert done.returncode == 0, done.stderr
+    from openpyxl import load_workbook
+
+    names = [row[0] for row in load_workbook(out).active.iter_rows(values_only=True)]
+    assert "孙立新" in names
+    assert (folder / "ledger.sqlite3").read_bytes() == before
