@@ -84,6 +84,7 @@ def make_application():  # type: ignore[no-untyped-def]
         os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_DISPLAY_NAME)
+    app.setDesktopFileName("cn.branchledger.ledger")  # matches the .desktop entry of the packages
     install_app_font(app)
     from desktop.ui.translations import install_qt_translations
 
