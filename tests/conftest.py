@@ -75,3 +75,22 @@ def demo_copy(demo_template: Path, tmp_path: Path) -> Iterator["Services"]:  # n
         yield bundle
     finally:
         bundle.close()
+
+
+@pytest.fixture
+def type_text():  # type: ignore[no-untyped-def]
+    """Type like a user, one key press and release per character, Chinese included.
+
+    `qtbot.keyClicks` aborts pytest on non-ASCII text, and `QTest.sendKeyEvent(..., text, ...)`
+    garbles it on PySide6 6.9 (the UTF-8 bytes arrive as Latin-1: '王' became 'ç'), which is the
+    version the glibc-2.28 build ships. A QKeyEvent carries the text as a QString on every version."""
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    def type_into(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+        widget.setFocus()
+        for char in text:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QCoreApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+    return type_into

@@ -35,13 +35,6 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
-def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like a user, one key event per character (keyClicks aborts on non-ASCII)."""
-    widget.setFocus()
-    for char in text:
-        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier)
-
-
 def test_fields_round_trip(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = MemberDialog([], TODAY)
     qtbot.addWidget(dialog)
@@ -58,7 +51,7 @@ def test_fields_round_trip(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert dialog.fields == fields
 
 
-def test_typed_chinese_name_reaches_the_fields(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_typed_chinese_name_reaches_the_fields(qtbot, type_text) -> None:  # type: ignore[no-untyped-def]
     dialog = MemberDialog([], TODAY)
     qtbot.addWidget(dialog)
     type_text(dialog.name_edit, "王喆堃")
