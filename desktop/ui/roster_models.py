@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
 )
@@ -30,9 +27,12 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_ROLES = frozenset((_DISPLAY, _TOOLTIP, Qt.ItemDataRole.ForegroundRole, SORT_ROLE, MEMBER_ID_ROLE))
+# Plain ints: the view asks data() for seven roles per painted cell, and five of them are
+# answered by one set lookup (an enum comparison per call would cost more than the answer).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, int(SORT_ROLE), int(MEMBER_ID_ROLE)))
 _GREY = QColor("#888888")
 
 
@@ -80,21 +80,28 @@ COLUMNS: tuple[Column, ...] = (
     Column("标记", member_flags, 110),
     Column("工作单位及职务", lambda m: m.work_unit_post or "", 240),
 )
+_COLUMN_COUNT = len(COLUMNS)
+_TITLES = tuple(c.title for c in COLUMNS)
 
 
 class MemberTableModel(QAbstractTableModel):
-    """A passive table of members: `set_rows(list[MemberDto])`, nothing else changes it."""
+    """A passive table of members: `set_rows(list[MemberDto])`, nothing else changes it.
+
+    A row's cell texts are formatted once, when first asked for, and kept until the next
+    `set_rows` (a list by row, permuted together with the rows when sorting)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[MemberDto] = []
-        self._texts: dict[int, tuple[str, ...]] = {}
+        self._texts: list[tuple[str, ...] | None] = []  # by row; None until first shown
+        self._left: list[bool] = []  # by row: no longer 正常 (shown grey)
 
     # -- feeding --------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[MemberDto]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._texts = {}
+        self._texts = [None] * len(self._rows)
+        self._left = [m.status != "正常" for m in self._rows]
         self.endResetModel()
 
     def rows(self) -> list[MemberDto]:
@@ -106,54 +113,69 @@ class MemberTableModel(QAbstractTableModel):
     def row_of(self, member_id: int) -> int:
         return next((i for i, m in enumerate(self._rows) if m.id == member_id), -1)
 
+    def texts(self, row: int) -> tuple[str, ...]:
+        """The display texts of a row's cells (formatted on first use)."""
+        texts = self._texts[row]
+        if texts is None:
+            member = self._rows[row]
+            texts = self._texts[row] = tuple(c.text(member) for c in COLUMNS)
+        return texts
+
     # -- Qt API ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         return self.cell(index.row(), index.column(), role)
 
     def cell(self, row: int, column: int, role: int) -> Any:
-        """data() without building a QModelIndex (the proxy calls this for every painted cell)."""
-        if role not in _ROLES or not (0 <= row < len(self._rows)) or not (0 <= column < len(COLUMNS)):
+        """What `data()` answers for a row and column, without a QModelIndex."""
+        if role not in _ROLES or not (0 <= row < len(self._rows)) or not (0 <= column < _COLUMN_COUNT):
             return None
-        member = self._rows[row]
         if role == _DISPLAY or role == _TOOLTIP:
-            texts = self._texts.get(member.id)
-            if texts is None:  # the cells of a row are formatted once, when first painted
-                texts = self._texts[member.id] = tuple(c.text(member) for c in COLUMNS)
-            return texts[column]
-        spec = COLUMNS[column]
+            texts = self._texts[row]
+            return (texts if texts is not None else self.texts(row))[column]
+        if role == _FOREGROUND:
+            return _GREY if self._left[row] else None  # left the roll → grey
+        member = self._rows[row]
         if role == SORT_ROLE:
+            spec = COLUMNS[column]
             return spec.sort_key(member) if spec.sort_key else spec.text(member)
-        if role == MEMBER_ID_ROLE:
-            return member.id
-        return _GREY if member.status != "正常" else None  # ForegroundRole: left the roll → grey
+        return member.id  # MEMBER_ID_ROLE
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title if 0 <= section < len(COLUMNS) else None
-        return str(section + 1)
+        return _header(section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < _COLUMN_COUNT:
             return
         spec = COLUMNS[column]
         key = spec.sort_key or spec.text
+        rows = self._rows
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
-        old_ids = [(self._rows[i.row()].id, i.column()) for i in old]
-        self._rows.sort(key=lambda m: (key(m), m.id), reverse=order == Qt.SortOrder.DescendingOrder)
+        old_ids = [(rows[i.row()].id, i.column()) for i in old]
+        order_ = sorted(range(len(rows)), key=lambda i: (key(rows[i]), rows[i].id),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = [rows[i] for i in order_]
+        self._texts = [self._texts[i] for i in order_]
+        self._left = [self._left[i] for i in order_]
         position = {m.id: r for r, m in enumerate(self._rows)}
         self.changePersistentIndexList(old, [self.index(position[mid], col) for mid, col in old_ids])
         self.layoutChanged.emit()
+
+
+def _header(section: int, orientation: Qt.Orientation, role: int) -> Any:
+    if role != _DISPLAY:
+        return None
+    if orientation == Qt.Orientation.Horizontal:
+        return _TITLES[section] if 0 <= section < _COLUMN_COUNT else None
+    return str(section + 1)
 
 
 ALL = ""
@@ -253,19 +275,25 @@ def _has_flag(m: MemberDto, flag: str) -> bool:
     }.get(flag, True)
 
 
-class MemberFilterProxy(QAbstractProxyModel):
+class MemberFilterProxy(QAbstractTableModel):
     """The rows of a MemberTableModel that pass a `MemberFilter`, in the source's order.
 
-    A small proxy instead of QSortFilterProxyModel: that one calls back into Python once per row
-    (10,000 calls ≈ 35 ms); this decides every row in one list comprehension. Selections and
-    other persistent indexes survive filtering and sorting (a layout change, not a reset)."""
+    What the roster table shows. Not a QSortFilterProxyModel: that one calls back into Python
+    once per row (10,000 calls ≈ 35 ms); this decides every row in one list comprehension. Nor a
+    QAbstractProxyModel: that one maps every painted cell to the source through Python
+    (index, mapToSource, the source's index…); here a painted cell costs Qt one `data()` call
+    per role and `data()` one list lookup. Selections and other persistent indexes survive
+    filtering and sorting (a layout change, not a reset)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._source: MemberTableModel | None = None
         self._filter = MemberFilter()
         self._table = MemberColumns.of([])
         self._shown: list[int] = []  # source rows shown, in order
         self._proxy_row: list[int] = []  # source row -> proxy row, or -1
+        self._texts: list[tuple[str, ...] | None] = []  # the source's row texts (same list)
+        self._left: list[bool] = []  # the source's "left the roll" marks (same list)
         self._kept: list[tuple[QPersistentModelIndex, int]] = []
 
     # -- the filter -----------------------------------------------------------------------------
@@ -281,24 +309,29 @@ class MemberFilterProxy(QAbstractProxyModel):
         self._end_layout(rows_changed=False)
 
     def _rebuild(self, *, rows_changed: bool = True) -> None:
+        source = self._source
         if rows_changed:
-            source = self.sourceModel()
-            self._table = MemberColumns.of(source.rows() if isinstance(source, MemberTableModel) else [])
+            self._table = MemberColumns.of(source.rows() if source is not None else [])
+        self._texts = source._texts if source is not None else []  # noqa: SLF001 (same module)
+        self._left = source._left if source is not None else []  # noqa: SLF001
         self._shown = self._filter.select(self._table)
         self._proxy_row = [-1] * len(self._table.names)
         for proxy_row, source_row in enumerate(self._shown):
             self._proxy_row[source_row] = proxy_row
 
     # -- following the source -------------------------------------------------------------------
-    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
-        old = self.sourceModel()
+    def sourceModel(self) -> MemberTableModel | None:  # noqa: N802 (as QAbstractProxyModel)
+        return self._source
+
+    def setSourceModel(self, model: MemberTableModel) -> None:  # noqa: N802
+        old = self._source
         if old is not None:
             old.modelAboutToBeReset.disconnect(self.beginResetModel)
             old.modelReset.disconnect(self._source_reset)
             old.layoutAboutToBeChanged.disconnect(self._begin_layout)
             old.layoutChanged.disconnect(self._end_layout)
         self.beginResetModel()
-        super().setSourceModel(model)
+        self._source = model
         self._rebuild()
         self.endResetModel()
         model.modelAboutToBeReset.connect(self.beginResetModel)
@@ -322,60 +355,53 @@ class MemberFilterProxy(QAbstractProxyModel):
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
 
-    # -- Qt API ---------------------------------------------------------------------------------
     def mapToSource(self, proxy_index: Index) -> QModelIndex:  # noqa: N802
-        if not proxy_index.isValid() or not 0 <= proxy_index.row() < len(self._shown):
+        if self._source is None or not proxy_index.isValid() or proxy_index.model() is not self \
+                or not 0 <= proxy_index.row() < len(self._shown):
             return QModelIndex()
-        return self.sourceModel().index(self._shown[proxy_index.row()], proxy_index.column())
+        return self._source.index(self._shown[proxy_index.row()], proxy_index.column())
 
     def mapFromSource(self, source_index: Index) -> QModelIndex:  # noqa: N802
         if not source_index.isValid() or not 0 <= source_index.row() < len(self._proxy_row):
             return QModelIndex()
         row = self._proxy_row[source_index.row()]
-        return self.createIndex(row, source_index.column()) if row >= 0 else QModelIndex()
+        return self.index(row, source_index.column()) if row >= 0 else QModelIndex()
 
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if parent.isValid() or not (0 <= row < len(self._shown)) or not (0 <= column < self.columnCount()):
-            return QModelIndex()
-        return self.createIndex(row, column)
-
-    def parent(self, child: Index | None = None) -> Any:  # type: ignore[override]
-        if child is None:  # QObject.parent()
-            return QObject.parent(self)
-        return QModelIndex()
-
+    # -- Qt API ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        source = self.sourceModel()
-        return 0 if parent.isValid() or source is None else source.columnCount()
-
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and bool(self._shown)
+        return 0 if parent.isValid() or self._source is None else _COLUMN_COUNT
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._shown):
+        if role not in _ROLES:
             return None  # most roles a view asks for (font, alignment, decoration…) end here
-        return self.sourceModel().cell(self._shown[index.row()], index.column(), role)  # type: ignore[attr-defined]
+        row, column = index.row(), index.column()  # -1, -1 for an invalid index
+        if not (0 <= row < len(self._shown) and 0 <= column < _COLUMN_COUNT) or self._source is None:
+            return None
+        source_row = self._shown[row]
+        if role == _DISPLAY or role == _TOOLTIP:
+            texts = self._texts[source_row]
+            return (texts if texts is not None else self._source.texts(source_row))[column]
+        if role == _FOREGROUND:
+            return _GREY if self._left[source_row] else None
+        return self._source.cell(source_row, column, role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
-        return self.sourceModel().headerData(section, orientation, role)
+        return _header(section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if source is not None and column >= 0:
-            source.sort(column, order)
+        if self._source is not None and column >= 0:
+            self._source.sort(column, order)
 
     # -- for the page ---------------------------------------------------------------------------
     def member_at(self, row: int) -> MemberDto | None:
-        if not 0 <= row < len(self._shown):
+        if self._source is None or not 0 <= row < len(self._shown):
             return None
-        return self.sourceModel().row_at(self._shown[row])  # type: ignore[attr-defined]
+        return self._source.row_at(self._shown[row])
 
     def row_of(self, member_id: int) -> int:
         """The proxy row showing `member_id`, or -1 when it is filtered out."""
-        source_row = self.sourceModel().row_of(member_id)  # type: ignore[attr-defined]
+        source_row = self._source.row_of(member_id) if self._source is not None else -1
         return self._proxy_row[source_row] if source_row >= 0 else -1
