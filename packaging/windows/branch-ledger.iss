@@ -1,4 +1,4 @@
-﻿; 支部工作台账 — Windows installer (Inno Setup 6.3 or later). Build steps: packaging/windows-build.md.
+﻿; 支部工作台账 — Windows installer (Inno Setup 6.5.0 or later: its official languages include ChineseSimplified.isl). Build steps: packaging/windows-build.md.
 ;
 ;   ISCC.exe /DAppVersion=0.1.0 packaging\windows\branch-ledger.iss
 ;
@@ -48,15 +48,14 @@ ShowLanguageDialog=no
 CloseApplications=yes
 
 [Languages]
+; Inno Setup ships ChineseSimplified.isl among its official languages from 6.5.0 on. A build without
+; it would give a wizard with English buttons, so it is refused rather than built.
 #if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
-#elif FileExists(AddBackslash(CompilerPath) + "Languages\Unofficial\ChineseSimplified.isl")
-Name: "chs"; MessagesFile: "compiler:Languages\Unofficial\ChineseSimplified.isl"
 #elif FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "ChineseSimplified.isl"
 #else
-  #pragma message "ChineseSimplified.isl not found: the wizard's own buttons will be in English (see windows-build.md)"
-Name: "chs"; MessagesFile: "compiler:Default.isl"
+  #error "ChineseSimplified.isl not found: use Inno Setup 6.5.0 or later (see packaging/windows-build.md)"
 #endif
 
 [CustomMessages]
