@@ -135,6 +135,7 @@ class RosterPage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("rosterCount")
         layout.addWidget(self.count_label)
+        self._roll_counts = (0, 0, 0)  # members, on the roll (正常), of them 预备党员: set by refresh()
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         if services.ctx.read_only:
@@ -221,7 +222,11 @@ class RosterPage(QWidget):
     def refresh(self) -> None:
         selected = self.selected_member()
         self._reload_groups()
-        self.model.set_rows(self.services.roster.list_members())
+        members = self.services.roster.list_members()
+        self.model.set_rows(members)
+        on_roll = [m for m in members if m.is_party_member and m.status == "正常"]
+        probationary = sum(1 for m in on_roll if m.stage == "预备党员")
+        self._roll_counts = (len(members), len(on_roll), probationary)  # shown under every filter
         if self._sort_column >= 0:
             self.model.sort(self._sort_column, self._sort_order)
         if selected is not None:
@@ -277,11 +282,9 @@ class RosterPage(QWidget):
         self.model.sort(column, self._sort_order)
 
     def _update_count(self) -> None:
-        rows = self.model.rows()
-        on_roll = [m for m in rows if m.is_party_member and m.status == "正常"]
-        probationary = sum(1 for m in on_roll if m.stage == "预备党员")
+        total, on_roll, probationary = self._roll_counts
         self.count_label.setText(
-            f"显示 {self.proxy.rowCount()} / {len(rows)} 人　在册党员 {len(on_roll)} 名（正式 {len(on_roll) - probationary}，预备 {probationary}）"
+            f"显示 {self.proxy.rowCount()} / {total} 人　在册党员 {on_roll} 名（正式 {on_roll - probationary}，预备 {probationary}）"
         )
 
     def _update_buttons(self) -> None:

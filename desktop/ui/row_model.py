@@ -8,6 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
+_SERVED = frozenset(int(r.value) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                           Qt.ItemDataRole.TextAlignmentRole))
 
 
 class RowTableModel(QAbstractTableModel, Generic[Row]):
@@ -42,6 +44,8 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _SERVED:  # a view asks for seven roles per painted cell; four end here
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
                 or not 0 <= index.column() < len(self.HEADERS):
             return None
