@@ -19,7 +19,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 if TYPE_CHECKING:
     from desktop.services.roster import MemberDto
@@ -34,6 +35,10 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, int(SORT_ROLE), int(MEMBER_ID_ROLE)))
 _GREY = QColor("#888888")
+_GREY_BRUSH = QBrush(_GREY)
+_NO_BRUSH = QBrush()
+_TEXT_COLOR = QPalette.ColorRole.Text
+_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 
 
 def _date(value: dt.date | None) -> str:
@@ -405,3 +410,38 @@ class MemberFilterProxy(QAbstractTableModel):
         """The proxy row showing `member_id`, or -1 when it is filtered out."""
         source_row = self._source.row_of(member_id) if self._source is not None else -1
         return self._proxy_row[source_row] if source_row >= 0 else -1
+
+
+class MemberItemDelegate(QStyledItemDelegate):
+    """Paints the roster table's cells exactly as QStyledItemDelegate does, with the style option
+    filled in one Python call per cell from the MemberFilterProxy's kept texts.
+
+    Qt's delegate asks the model for seven roles of every painted cell (font, alignment,
+    foreground, check state, decoration, display, background), each a call into Python; only the
+    text and the grey of members who left the roll are ever answered. This sets what Qt's
+    `initStyleOption` would set from those answers; any other index goes to Qt's own."""
+
+    def __init__(self, proxy: MemberFilterProxy, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._proxy = proxy
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802 (Qt API)
+        proxy = self._proxy
+        row, column = index.row(), index.column()
+        shown = proxy._shown  # noqa: SLF001 (the proxy's own lists, same module)
+        source = proxy._source  # noqa: SLF001
+        if source is None or index.model() is not proxy or not (0 <= row < len(shown) and 0 <= column < _COLUMN_COUNT):
+            super().initStyleOption(option, index)
+            return
+        source_row = shown[row]
+        texts = proxy._texts[source_row]  # noqa: SLF001
+        text = (texts if texts is not None else source.texts(source_row))[column]
+        option.index = index
+        if proxy._left[source_row]:  # noqa: SLF001 - ForegroundRole: the text brush
+            palette = option.palette
+            palette.setBrush(_TEXT_COLOR, _GREY_BRUSH)
+            option.palette = palette
+        option.features |= _HAS_DISPLAY  # DisplayRole, shown as Qt's displayText() shows a string
+        option.text = text.replace("\n", "\u2028") if "\n" in text else text
+        option.backgroundBrush = _NO_BRUSH  # no BackgroundRole
+        option.styleObject = None

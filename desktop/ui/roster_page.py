@@ -41,6 +41,7 @@ from desktop.ui.roster_models import (
     ON_ROLL,
     MemberFilter,
     MemberFilterProxy,
+    MemberItemDelegate,
     MemberTableModel,
 )
 
@@ -113,6 +114,7 @@ class RosterPage(QWidget):
         self.table.setObjectName("rosterTable")
         self.table.setVerticalHeader(RowNumberHeader(self.table))
         self.table.setModel(self.proxy)
+        self.table.setItemDelegate(MemberItemDelegate(self.proxy, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
