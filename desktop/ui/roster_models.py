@@ -1,10 +1,16 @@
-"""Qt item models of the roster: a passive table of MemberDto rows and the filter in front of it.
+"""Qt item models of the roster: a passive table of MemberDto rows, the filter in front of it,
+and the delegate that paints its cells.
 
 The table model only shows what `set_rows()` handed it. The filter proxy decides every row in
 one pass of list comprehensions over the roster's columns (`MemberFilter.select`), instead of a
 QSortFilterProxyModel calling back into Python once per row; sorting is done by the source model
 with Python's sort for the same reason (a C++ sort calling Python for every comparison is ~100×
-slower). A 10,000-member roster filters in about 10 ms before the repaint."""
+slower). A 10,000-member roster chooses its rows in 1–2 ms.
+
+What is left of a filter is the repaint, which costs Python calls per painted cell: the proxy is
+a plain table model (no per-cell mapping to the source), each row's texts are formatted once,
+and `MemberItemDelegate` fills a cell's style option in one call instead of seven `data()` calls
+(bench/roster_filter.py: combo filters on 10,000 members ≤ 30 ms including the repaint)."""
 
 from __future__ import annotations
 
