@@ -40,6 +40,10 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, int(SORT_ROLE), int(MEMBER_ID_ROLE)))
+# Filtering and sorting change which rows are shown and their order, never the columns. Saying
+# so lets the column header skip saving and restoring its sections on every filter.
+_ROWS_ONLY = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
+_HINTED = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")  # the signals' overload
 _GREY = QColor("#888888")
 _GREY_BRUSH = QBrush(_GREY)
 _NO_BRUSH = QBrush()
@@ -168,7 +172,7 @@ class MemberTableModel(QAbstractTableModel):
         spec = COLUMNS[column]
         key = spec.sort_key or spec.text
         rows = self._rows
-        self.layoutAboutToBeChanged.emit()
+        self.layoutAboutToBeChanged[_HINTED].emit([], _ROWS_ONLY)
         old = self.persistentIndexList()
         old_ids = [(rows[i.row()].id, i.column()) for i in old]
         order_ = sorted(range(len(rows)), key=lambda i: (key(rows[i]), rows[i].id),
@@ -178,7 +182,7 @@ class MemberTableModel(QAbstractTableModel):
         self._left = [self._left[i] for i in order_]
         position = {m.id: r for r, m in enumerate(self._rows)}
         self.changePersistentIndexList(old, [self.index(position[mid], col) for mid, col in old_ids])
-        self.layoutChanged.emit()
+        self.layoutChanged[_HINTED].emit([], _ROWS_ONLY)
 
 
 def _header(section: int, orientation: Qt.Orientation, role: int) -> Any:
@@ -355,7 +359,7 @@ class MemberFilterProxy(QAbstractTableModel):
         self.endResetModel()
 
     def _begin_layout(self, *args: Any) -> None:
-        self.layoutAboutToBeChanged.emit()
+        self.layoutAboutToBeChanged[_HINTED].emit([], _ROWS_ONLY)
         self._kept = [(QPersistentModelIndex(self.mapToSource(i)), i.column()) for i in self.persistentIndexList()]
 
     def _end_layout(self, *args: Any, rows_changed: bool = True) -> None:
@@ -364,7 +368,7 @@ class MemberFilterProxy(QAbstractTableModel):
         new = [self.mapFromSource(QModelIndex(source)) if source.isValid() else QModelIndex() for source, _ in self._kept]
         self._kept = []
         self.changePersistentIndexList(old, new)
-        self.layoutChanged.emit()
+        self.layoutChanged[_HINTED].emit([], _ROWS_ONLY)
 
     def mapToSource(self, proxy_index: Index) -> QModelIndex:  # noqa: N802
         if self._source is None or not proxy_index.isValid() or proxy_index.model() is not self \

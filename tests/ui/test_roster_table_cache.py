@@ -139,3 +139,18 @@ def test_row_numbers_are_as_wide_as_qt_would_make_them(qtbot, demo_copy) -> None
     proxy.set_member_filter(MemberFilter())
     QApplication.processEvents()
     assert ours.verticalHeader().width() > plain.fontMetrics().horizontalAdvance("1234")
+
+
+def test_column_widths_the_user_set_survive_filtering_and_sorting(page: RosterPage) -> None:
+    header = page.table.horizontalHeader()
+    header.resizeSection(1, 70)  # as a drag on the header's divider does
+    header.resizeSection(8, 150)
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    page.category_filter.setCurrentIndex(page.category_filter.findData("离退休"))
+    header.sectionClicked.emit(3)
+    page.search_edit.setText("\x01")  # no rows at all
+    assert page.proxy.rowCount() == 0
+    page.clear_filters()
+    QApplication.processEvents()
+    assert [header.sectionSize(c) for c in range(header.count())] == widths
+    assert (widths[1], widths[8]) == (70, 150)
