@@ -98,7 +98,7 @@ def test_ids_are_masked_in_the_table(page: RosterPage) -> None:
     assert member.id_masked in shown
 
 
-def test_add_member_through_the_dialog_and_find_by_filter(page, monkeypatch, messages, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_add_member_through_the_dialog_and_find_by_filter(page, monkeypatch, messages, qtbot, type_text) -> None:  # type: ignore[no-untyped-def]
     technical = next(g for g in page.services.roster.list_groups() if g.name == "技术党小组")
     birth = dt.date(1992, 5, 17)
 
@@ -124,9 +124,7 @@ def test_add_member_through_the_dialog_and_find_by_filter(page, monkeypatch, mes
     assert (stored.birth_date, stored.sex, stored.party_group) == (birth, "女", "技术党小组")
 
     # find her: by typing part of the name into the search box, then by the ID's tail, then by filters
-    page.search_edit.setFocus()
-    for char in "玥珺":
-        QTest.sendKeyEvent(QTest.KeyAction.Click, page.search_edit, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier)
+    type_text(page.search_edit, "玥珺")
     assert shown_names(page) == ["欧阳玥珺"]
     page.search_edit.setText(stored.id_number[-4:])
     assert "欧阳玥珺" in shown_names(page)
