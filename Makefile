@@ -10,11 +10,13 @@ DATA_DIR ?=
 # Qt offscreen needs these; the tests read PDFs with poppler's tools and check the .desktop file.
 APT_BASE := python3 python3-venv libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 \
 	libfreetype6 libglib2.0-0 libxkbcommon0 poppler-utils desktop-file-utils
+# `make dist` builds in a Debian 11 root: debootstrap, and dpkg-source to unpack Debian's sources.
+APT_DIST := debootstrap dpkg-dev
 # A real X screen (xvfb-run, screenshots) also needs these.
 APT_X11 := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 imagemagick
 
-.PHONY: run test deps apt apt-x11 lint bench screenshots dist dist-check clean
+.PHONY: run test deps apt apt-x11 lint bench screenshots dist dist-host dist-check clean
 
 define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -58,25 +60,37 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 clean:
+	@if grep -q " $(CURDIR)/build/" /proc/mounts; then \
+	  echo "build/ still has mounts from an interrupted make dist: python3 packaging/compat_build.py --unmount"; exit 1; fi
 	rm -rf $(VENV) build dist
 
 # ---- packaging (issue 8): see packaging/ and packaging/windows-build.md
 BUNDLE := dist/branch-ledger
 
-# The Linux one-folder bundle (PyInstaller), the portable .tar.gz and the UOS/Kylin .deb, in dist/.
+# The release: the Linux one-folder bundle, the portable .tar.gz and the UOS/Kylin .deb, in dist/.
+# Built inside a Debian 11 root with its own Python and PySide6 6.9 so that it runs on glibc 2.28
+# (UOS 20) and 2.31 (Kylin V10); see packaging/compat_build.py. Needs root; the first run takes
+# ~15 minutes (root, CPython, SQLite; cached in build/compat/), later runs a few.
 dist: deps
+	$(call apt_install,$(APT_DIST))
+	$(PY) packaging/compat_build.py --out dist
+	$(PY) packaging/build_linux.py --bundle $(BUNDLE) --out dist
+	@du -sh $(BUNDLE)
+
+# A quick bundle from this machine's Python (needs this machine's glibc): for trying the spec.
+dist-host: deps
 	$(PY) -m pip install -q -c requirements.lock -e '.[dist]'
 	rm -rf $(BUNDLE)
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 		packaging/branch-ledger.spec
-	$(PY) packaging/build_linux.py --bundle $(BUNDLE) --out dist
-	@du -sh $(BUNDLE)
 
 # Runs the BUILT program headless (not the source): demo, ledgers, signing, verify, the window;
-# fails naming any resource, font, migration or plugin missing from the bundle.
+# fails naming any resource, font, migration or plugin missing from the bundle, or any library
+# needing a glibc newer than 2.28. Once here, once inside the Debian 11 root (its glibc and libraries).
 dist-check: deps
 	@test -x $(BUNDLE)/branch-ledger || $(MAKE) --no-print-directory dist
 	$(PY) packaging/dist_check.py --bundle $(BUNDLE)
+	$(PY) packaging/compat_build.py --check
 
 # Screenshots for docs/用户手册.md: the real window under Xvfb on the demo data.
 screenshots: deps apt-x11

@@ -33,13 +33,16 @@ import bundle_manifest as manifest  # noqa: E402
 ICONS = ROOT / "resources" / "icons"
 DESKTOP_TEMPLATE = HERE / "linux" / "branch-ledger.desktop"
 MAINTAINER = "Branch Ledger maintainers <branch-ledger@localhost>"
-# The bundle carries its own Python, Qt and OpenSSL; these come from the system. Qt's xcb platform
-# plugin needs the xcb helper libraries (Qt's error blames xcb-cursor0 when any is missing).
+# The bundle carries its own Python, Qt and OpenSSL; these come from the system (all exist under
+# these names on Debian 10/UOS 20, Ubuntu 20.04/Kylin V10 and later). Qt's xcb platform plugin needs
+# the xcb helper libraries (Qt's error blames xcb-cursor0 when any is missing); printing needs CUPS.
+# `compat_build.py` installs exactly these in its root, where dist-check proves nothing else is needed.
 DEB_DEPENDS = (
-    "libc6 (>= {glibc})", "libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libdbus-1-3",
-    "libglib2.0-0", "libxkbcommon0", "libxkbcommon-x11-0", "libx11-6", "libxcb-cursor0",
-    "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-render-util0", "libxcb-shape0",
-    "libxcb-xkb1",
+    "libc6 (>= {glibc})", "libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libpng16-16",
+    "libdbus-1-3", "libglib2.0-0", "libxkbcommon0", "libxkbcommon-x11-0", "libx11-6", "libx11-xcb1",
+    "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-render-util0",
+    "libxcb-shape0", "libxcb-xkb1", "libxcb-randr0", "libxcb-shm0", "libxcb-sync1", "libxcb-xfixes0",
+    "libxcb-glx0", "libcups2",
 )
 SECTION = "office"
 
@@ -63,22 +66,8 @@ def store_version(v: str) -> str:
 
 
 def bundle_glibc(bundle: Path) -> str:
-    """The newest GLIBC_x.y symbol version any bundled library needs (the .deb's libc6 floor)."""
-    newest = (2, 17)
-    for path in bundle.rglob("*.so*"):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        for chunk in data.split(b"GLIBC_2.")[1:]:
-            digits = b""
-            for byte in chunk[:4]:
-                if chr(byte).isdigit():
-                    digits += bytes([byte])
-                else:
-                    break
-            if digits:
-                newest = max(newest, (2, int(digits)))
+    """The newest GLIBC_x.y symbol version any bundled file needs (the .deb's libc6 floor)."""
+    newest = max(manifest.glibc_report(bundle).values(), default=(2, 17))
     return f"{newest[0]}.{newest[1]}"
 
 

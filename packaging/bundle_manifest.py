@@ -13,6 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 APP_NAME = "branch-ledger"  # executable and folder name
 APP_ID = "cn.branchledger.ledger"  # reverse-DNS id for the .deb / UOS app store layout
 DISPLAY_NAME = "支部工作台账"
+# The oldest glibc the Linux release runs on: UOS 20 is Debian 10 based (2.28); Kylin V10 has 2.31.
+GLIBC_FLOOR = (2, 28)
+# Linux libraries left to the system (the .deb depends on their packages) instead of bundled:
+# libdbus must match the running dbus daemon and drags in libsystemd (and its gcrypt/lz4); cairo and
+# pixman come only with the GTK theme plugin, which is dropped; libpng16 (freetype's) is on every
+# desktop. The build root's copies of these would also need glibc 2.29/2.30.
+LINUX_SYSTEM_LIBRARIES = ("libdbus-1.so", "libsystemd.so", "libgcrypt.so", "libgpg-error.so", "liblz4.so",
+                          "libcairo.so", "libpixman-1.so", "libpng16.so")
+# Qt plugins for other kinds of screens (Wayland, EGLFS/KMS, framebuffer, VNC): Qt loads them only
+# when asked, and skips one whose libraries the system lacks; the UOS/Kylin desktops are X11.
+OPTIONAL_QT_PARTS = ("wayland", "Wayland", "WlShell", "eglfs", "EglFs", "egldevice", "linuxfb", "vkkhrdisplay",
+                     "minimalegl", "libqvnc")
 
 # Distributions whose metadata must travel with the bundle: bagit reads its own version through
 # importlib.metadata at import (PackageNotFoundError otherwise); the others are read by the About
@@ -63,3 +75,37 @@ def qt_plugins_expected(platform: str) -> list[str]:
     return [f"{base}/platforms/libqxcb.so", f"{base}/platforms/libqoffscreen.so",
             f"{base}/imageformats/libqsvg.so", f"{base}/imageformats/libqico.so",
             f"{base}/platforminputcontexts/*.so"]
+
+
+def glibc_needed(path: Path) -> tuple[int, int] | None:
+    """The newest GLIBC_2.x symbol version an ELF file asks for (None: not ELF, or asks none).
+
+    Read from the bytes (the version names are plain strings in .gnu.version_r), so it needs no
+    binutils and runs on the build machine and in dist-check alike."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    newest: tuple[int, int] | None = None
+    for chunk in data.split(b"GLIBC_2.")[1:]:
+        end = 0
+        while end < len(chunk) and end < 3 and chr(chunk[end]).isdigit():
+            end += 1
+        if end:
+            version = (2, int(chunk[:end]))
+            newest = version if newest is None or version > newest else newest
+    return newest
+
+
+def glibc_report(bundle: Path) -> dict[Path, tuple[int, int]]:
+    """Every ELF file of the bundle with the newest glibc version it needs."""
+    found = {}
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            needed = glibc_needed(path)
+            if needed is not None:
+                found[path] = needed
+    return found

@@ -128,11 +128,55 @@ def check_files(bundle: Path, report: Report) -> None:
             report.ok(f"metadata of {dist}")
         else:
             report.fail(f"missing package metadata of {dist} (PackageNotFoundError at run time)")
+    if sys.platform.startswith("linux"):
+        check_glibc(bundle, report)
+        check_libraries(bundle, report)
     for pattern in manifest.qt_plugins_expected(sys.platform):
         if glob.glob(str(contents / pattern)):
             report.ok(f"Qt plugin {pattern}")
         else:
             report.fail(f"missing Qt plugin {pattern}")
+
+
+def check_glibc(bundle: Path, report: Report) -> None:
+    """UOS 20 has glibc 2.28: a file asking for a newer symbol version does not load there."""
+    floor = manifest.GLIBC_FLOOR
+    needs = manifest.glibc_report(bundle)
+    too_new = {path: v for path, v in needs.items() if v > floor}
+    for path, version in sorted(too_new.items()):
+        report.fail(f"{path.relative_to(bundle)} needs glibc {version[0]}.{version[1]} "
+                    f"(UOS 20 has {floor[0]}.{floor[1]}): build with `make dist` (in the Debian 11 root)")
+    if needs and not too_new:
+        newest = max(needs.values())
+        report.ok(f"{len(needs)} ELF files need glibc {newest[0]}.{newest[1]} at most "
+                  f"(UOS 20: {floor[0]}.{floor[1]}, Kylin V10: 2.31)")
+
+
+def check_libraries(bundle: Path, report: Report) -> None:
+    """Every library a bundled file needs is in the bundle or on this system (`ldd`: "not found").
+    Run inside the compat root, which has only the .deb's Depends installed, this proves the Depends
+    list complete. Qt plugins for other kinds of screens are skipped (Qt does without them)."""
+    if shutil.which("ldd") is None:
+        report.skip("ldd not found: libraries not checked")
+        return
+    missing: dict[str, set[str]] = {}
+    checked = 0
+    # the bootloader puts the contents folder on the library path, as here
+    env = {**os.environ, "LD_LIBRARY_PATH": str(contents_dir(bundle))}
+    for path in manifest.glibc_report(bundle):
+        rel = str(path.relative_to(bundle))
+        if any(part in rel for part in manifest.OPTIONAL_QT_PARTS):
+            continue
+        checked += 1
+        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False, env=env)
+        for line in result.stdout.splitlines():
+            if "not found" in line:
+                missing.setdefault(line.split()[0], set()).add(rel)
+    for library, users in sorted(missing.items()):
+        report.fail(f"{library} not found, needed by {', '.join(sorted(users)[:3])}"
+                    f"{' …' if len(users) > 3 else ''} (install it, or add its package to the .deb's Depends)")
+    if not missing:
+        report.ok(f"every library {checked} bundled files need is found")
 
 
 # ---------------------------------------------------------------- running the bundle

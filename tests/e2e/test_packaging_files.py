@@ -21,6 +21,7 @@ sys.path.insert(0, str(PACKAGING))
 
 import build_linux  # noqa: E402
 import bundle_manifest as manifest  # noqa: E402
+import compat_build  # noqa: E402
 import dist_check  # noqa: E402
 
 
@@ -108,6 +109,70 @@ def test_dist_check_reads_what_the_source_cli_offers():
         assert kinds is None
 
 
+def fake_elf(path: Path, *versions: str) -> None:
+    """An ELF file whose version-needs strings ask for these glibc versions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x7fELF\x02\x01\x01" + b"\0" * 64 + b"".join(f"GLIBC_{v}\0".encode() for v in versions))
+
+
+def test_glibc_floor_names_a_library_too_new_for_uos(tmp_path):
+    bundle = fake_bundle(tmp_path)
+    internal = bundle / "_internal"
+    fake_elf(internal / "libold.so.1", "2.2.5", "2.14", "2.28")
+    (internal / "notes.txt").write_text("GLIBC_2.99 in a text file is not a library", encoding="utf-8")
+    report = dist_check.Report()
+    dist_check.check_glibc(bundle, report)
+    assert report.failures == [] and report.passed == 1
+    assert build_linux.bundle_glibc(bundle) == "2.28"
+
+    fake_elf(internal / "PySide6/Qt/lib/libnew.so.6", "2.17", "2.34", "2.29")
+    report = dist_check.Report()
+    dist_check.check_glibc(bundle, report)
+    assert len(report.failures) == 1
+    assert "_internal/PySide6/Qt/lib/libnew.so.6 needs glibc 2.34 (UOS 20 has 2.28)" in report.failures[0]
+    assert build_linux.bundle_glibc(bundle) == "2.34"  # the .deb's libc6 floor follows the bundle
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd")
+def test_dist_check_names_a_library_the_system_lacks(tmp_path):
+    freetype = Path("/usr/lib/x86_64-linux-gnu/libfreetype.so.6").resolve()
+    if not freetype.exists():
+        pytest.skip("libfreetype6 (installed by make) not at the Debian x86_64 path")
+    bundle = fake_bundle(tmp_path)
+    internal = bundle / "_internal"
+    shutil.copy(freetype, internal / "libfreetype.so.6")
+    report = dist_check.Report()
+    dist_check.check_libraries(bundle, report)
+    assert report.failures == []
+    # the same library asking for one the system has not got (its NEEDED entry renamed)
+    data = freetype.read_bytes()
+    assert data.count(b"libpng16.so.16\0") == 1
+    (internal / "libfreetype.so.6").write_bytes(data.replace(b"libpng16.so.16\0", b"libpnX16.so.16\0"))
+    report = dist_check.Report()
+    dist_check.check_libraries(bundle, report)
+    assert len(report.failures) == 1
+    assert report.failures[0].startswith("libpnX16.so.16 not found, needed by _internal/libfreetype.so.6")
+
+
+def test_compat_build_takes_the_lock_with_the_pyside_that_runs_on_glibc_228():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    compat = compat_build.compat_lock().splitlines()
+    assert len(compat) == len(lock)
+    changed = {old: new for old, new in zip(lock, compat) if old != new}
+    assert sorted(new.split("==")[0].lower() for new in changed.values()) == [
+        "pyside6-addons", "pyside6-essentials", "shiboken6"]
+    assert all(new.endswith("==6.9.3") for new in changed.values())
+
+
+def test_compat_build_applies_debian_fixes_not_its_layout_patches(tmp_path):
+    patches = tmp_path / "debian" / "patches"
+    patches.mkdir(parents=True)
+    (patches / "series").write_text("deb-setup.diff\n# a comment\nmultiarch.diff\n"
+                                    f"{compat_build.FIRST_DEBIAN_FIX}\nCVE-2026-4224.patch\n\n", encoding="utf-8")
+    assert compat_build.debian_fixes(tmp_path) == [compat_build.FIRST_DEBIAN_FIX, "CVE-2026-4224.patch"]
+    assert "exp@GLIBC_2.2.5" in compat_build.GLIBC_HEADER and "pow@GLIBC_2.2.5" in compat_build.GLIBC_HEADER
+
+
 def test_desktop_file_is_valid():
     path = PACKAGING / "linux" / "branch-ledger.desktop"
     validator = shutil.which("desktop-file-validate")
@@ -191,6 +256,10 @@ def test_inno_setup_script_keeps_its_promises():
     uninstall = iss.split("[UninstallDelete]", 1)[1].split("[", 1)[0]
     assert "{localappdata}" not in uninstall and "BranchLedger\\BranchLedger" not in uninstall  # data kept
     assert "resources\\icons\\branch-ledger.ico" in iss
+    # the wizard's own buttons in Chinese (official from Inno Setup 6.5.0), or no installer at all
+    languages = code.split("[Languages]", 1)[1].split("\n[", 1)[0]
+    assert "ChineseSimplified.isl" in languages and "Default.isl" not in languages
+    assert "#error" in languages
 
 
 def test_startup_probe_is_inert_without_its_variable(monkeypatch):
