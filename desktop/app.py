@@ -67,13 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def make_application():  # type: ignore[no-untyped-def]
-    """The QApplication, with the HiDPI rounding policy set before it exists (125%/150% Windows
-    scaling must not be rounded to 100%/200%) and the bundled CJK font registered.
+    """The QApplication with the bundled CJK font registered.
 
-    The policy is set through Qt's own variable QT_SCALE_FACTOR_ROUNDING_POLICY, read when the
-    application is created (a user's own setting wins): the API call
-    `QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)`
-    would touch PySide's `Qt` namespace, whose first use costs ~40 ms before the first paint."""
+    HiDPI: 125%/150% Windows scaling must not be rounded to 100%/200%. Qt 6's default rounding
+    policy is PassThrough, which does exactly that, so the app leaves it alone (a user's own
+    QT_SCALE_FACTOR_ROUNDING_POLICY still wins; a test checks the policy in force). Setting that
+    variable ourselves made PySide6 6.9 print "setHighDpiScaleFactorRoundingPolicy must be called
+    before creating the QGuiApplication instance" at every start."""
     from PySide6.QtWidgets import QApplication
 
     from desktop import APP_DISPLAY_NAME
@@ -81,7 +81,6 @@ def make_application():  # type: ignore[no-untyped-def]
 
     app = QApplication.instance()
     if app is None:
-        os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_DISPLAY_NAME)
     app.setDesktopFileName("cn.branchledger.ledger")  # matches the .desktop entry of the packages
