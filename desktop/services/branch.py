@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.domain.branch import (
     DEFAULT_TERM_YEARS,
@@ -64,6 +65,16 @@ class CommitteeTerm:
     def holder(self, post: str) -> str | None:
         return next((s.member_name for s in self.seats if s.post == post), None)
 
+
+
+def store_settings(session: Session, values: dict[str, str]) -> None:
+    """Write settings (key → text) in the caller's unit of work, adding the keys not yet stored."""
+    for key, value in values.items():
+        record = session.get(SettingRecord, key)
+        if record is None:
+            session.add(SettingRecord(key=key, value=value))
+        else:
+            record.value = value
 
 class BranchService:
     def __init__(self, ctx: LedgerContext) -> None:
@@ -191,8 +202,4 @@ class BranchService:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.ctx.unit_of_work() as session:
-            record = session.get(SettingRecord, key)
-            if record is None:
-                session.add(SettingRecord(key=key, value=value))
-            else:
-                record.value = value
+            store_settings(session, {key: value})

@@ -19,10 +19,11 @@ from desktop.domain.dues import (
     to_money,
 )
 from desktop.domain.errors import NotFoundError, ValidationError
+from desktop.services.branch import store_settings
 from desktop.services.context import LedgerContext
 from desktop.services.dues_months import _member_facts, _in_branch, _settings_from, _determination_dto, _clean
 from desktop.services.dues_types import DuesSettings, DeterminationDto
-from desktop.storage.models import MemberRecord, SettingRecord
+from desktop.storage.models import MemberRecord
 from desktop.storage.models.dues import DuesDeterminationRecord
 
 
@@ -50,12 +51,7 @@ class DuesDeterminations:
             "dues.default_collector": settings.default_collector.strip(), "dues.recipient": settings.recipient.strip(),
         }
         with self.ctx.unit_of_work() as session:
-            for key, value in values.items():
-                record = session.get(SettingRecord, key)
-                if record is None:
-                    session.add(SettingRecord(key=key, value=value))
-                else:
-                    record.value = value
+            store_settings(session, values)
         return self.settings()
 
     # -- determinations (年度核定) -------------------------------------------------------------

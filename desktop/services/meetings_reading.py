@@ -27,6 +27,7 @@ from desktop.domain.meetings import (
     check_kinds,
 )
 from desktop.domain.roster import Change, is_member_on, value_on
+from desktop.services.branch import store_settings
 from desktop.services.context import LedgerContext
 from desktop.services.meetings_types import (
     KEY_LATE_DAYS,
@@ -83,18 +84,11 @@ class MeetingReading:
             raise ValidationError("补记期限应为 1 至 30 个工作日", field="late_entry_working_days")
         if not 1 <= settings.theme_day <= 28:
             raise ValidationError("主题党日固定日应为每月 1 至 28 日", field="theme_day")
-        from desktop.storage.models import SettingRecord
-
         values = {KEY_FREQUENCY + k: v for k, v in settings.frequencies.items()}
         values[KEY_LATE_DAYS] = str(settings.late_entry_working_days)
         values[KEY_THEME_DAY] = str(settings.theme_day)
         with self.ctx.unit_of_work() as session:
-            for key, value in values.items():
-                record = session.get(SettingRecord, key)
-                if record is None:
-                    session.add(SettingRecord(key=key, value=value))
-                else:
-                    record.value = value
+            store_settings(session, values)
         return self.settings()
 
     # -- who is expected -----------------------------------------------------------------------------
@@ -184,34 +178,16 @@ class MeetingReading:
         groups = dict(session.execute(select(PartyGroupRecord.id, PartyGroupRecord.name)).all())
         out = []
         for r in rows:
-            by_status = counts.get(r.id, {})
-            out.append(MeetingDto(
-                id=r.id, number=r.number, kinds=tuple(r.kinds.split(",")), party_group_id=r.party_group_id,
-                party_group=groups.get(r.party_group_id) if r.party_group_id else None, status=r.status,
-                held_on=r.held_on, topic=r.topic, starts_at=r.starts_at, ends_at=r.ends_at, place=r.place,
-                online=r.online, activity=r.activity, chair=r.chair, recorder=r.recorder, agenda=_lines(r.agenda),
-                guests=_lines(r.guests), closing=r.closing, recorded_on=r.recorded_on, late_entry=r.late_entry,
-                late_reason=r.late_reason, created_at=r.created_at, updated_at=r.updated_at,
-                expected_count=sum(by_status.values()),
-                present_count=by_status.get("出席", 0) + by_status.get("迟到", 0),
-                leave_count=by_status.get("请假", 0), absent_count=by_status.get("缺席", 0),
-            ))
+            out.append(_meeting_dto(r, groups, counts.get(r.id, {})))
         return out
 
     def _dto(self, session: Session, r: MeetingRecord, groups: dict[int, str] | None = None) -> MeetingDto:
         if groups is None:
             groups = dict(session.execute(select(PartyGroupRecord.id, PartyGroupRecord.name)).all())
-        statuses = [a.status for a in r.attendance]
-        return MeetingDto(
-            id=r.id, number=r.number, kinds=tuple(r.kinds.split(",")), party_group_id=r.party_group_id,
-            party_group=groups.get(r.party_group_id) if r.party_group_id else None, status=r.status,
-            held_on=r.held_on, topic=r.topic, starts_at=r.starts_at, ends_at=r.ends_at, place=r.place,
-            online=r.online, activity=r.activity, chair=r.chair, recorder=r.recorder, agenda=_lines(r.agenda),
-            guests=_lines(r.guests), closing=r.closing, recorded_on=r.recorded_on, late_entry=r.late_entry,
-            late_reason=r.late_reason, created_at=r.created_at, updated_at=r.updated_at,
-            expected_count=len(statuses), present_count=sum(1 for s in statuses if s in ("出席", "迟到")),
-            leave_count=statuses.count("请假"), absent_count=statuses.count("缺席"),
-        )
+        by_status: dict[str, int] = defaultdict(int)
+        for a in r.attendance:
+            by_status[a.status] += 1
+        return _meeting_dto(r, groups, by_status)
 
     def _detail(self, session: Session, r: MeetingRecord, names: dict[int, str] | None = None,
                 groups: dict[int, str] | None = None) -> MeetingDetail:
@@ -247,3 +223,18 @@ def _int(value: str | None, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
+
+
+def _meeting_dto(r: MeetingRecord, groups: dict[int, str], by_status: dict[str, int]) -> MeetingDto:
+    """A meeting as the lists show it; `by_status` counts its attendance rows by status."""
+    return MeetingDto(
+        id=r.id, number=r.number, kinds=tuple(r.kinds.split(",")), party_group_id=r.party_group_id,
+        party_group=groups.get(r.party_group_id) if r.party_group_id else None, status=r.status,
+        held_on=r.held_on, topic=r.topic, starts_at=r.starts_at, ends_at=r.ends_at, place=r.place,
+        online=r.online, activity=r.activity, chair=r.chair, recorder=r.recorder, agenda=_lines(r.agenda),
+        guests=_lines(r.guests), closing=r.closing, recorded_on=r.recorded_on, late_entry=r.late_entry,
+        late_reason=r.late_reason, created_at=r.created_at, updated_at=r.updated_at,
+        expected_count=sum(by_status.values()),
+        present_count=by_status.get("出席", 0) + by_status.get("迟到", 0),
+        leave_count=by_status.get("请假", 0), absent_count=by_status.get("缺席", 0),
+    )
