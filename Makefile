@@ -86,11 +86,13 @@ dist-host: deps
 
 # Runs the BUILT program headless (not the source): demo, ledgers, signing, verify, the window;
 # fails naming any resource, font, migration or plugin missing from the bundle, or any library
-# needing a glibc newer than 2.28. Once here, once inside the Debian 11 root (its glibc and libraries).
+# needing a glibc newer than 2.28. Once here, once inside the Debian 11 root (its glibc and libraries);
+# then the .deb is installed with apt on a bare Debian 11 and its program run.
 dist-check: deps
 	@test -x $(BUNDLE)/branch-ledger || $(MAKE) --no-print-directory dist
 	$(PY) packaging/dist_check.py --bundle $(BUNDLE)
 	$(PY) packaging/compat_build.py --check
+	$(PY) packaging/compat_build.py --install-check
 
 # Screenshots for docs/用户手册.md: the real window under Xvfb on the demo data.
 screenshots: deps apt-x11

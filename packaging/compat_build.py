@@ -21,11 +21,12 @@ naming what it was built from (a second `make dist` redoes only the bundle):
    `dist/branch-ledger`; `build_linux.py` then makes the .deb and the portable .tar.gz.
 
 `--check` runs `packaging/dist_check.py` inside the root: the built program on Debian 11's own
-glibc and system libraries. `--test [PYTEST_ARGS]` runs the test suite there, on the release's own
+glibc and system libraries. `--install-check` installs the .deb on a new bare Debian 11 with apt
+(which must find every dependency) and runs the installed program. `--test [PYTEST_ARGS]` runs the test suite there, on the release's own
 Python 3.11.2, SQLite 3.40 and PySide6 6.9.3. Needs root (chroot, mount), `debootstrap` and
 `dpkg-source` (dpkg-dev).
 
-    python3 packaging/compat_build.py [--out dist] [--check] [--test [PYTEST_ARGS]] [--unmount]
+    python3 packaging/compat_build.py [--out dist] [--check | --install-check | --test [ARGS] | --unmount]
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ BUILD_PACKAGES = (
     "liblzma-dev", "uuid-dev", "patch", "xz-utils", "ca-certificates",
 )
 sys.path.insert(0, str(HERE))
+import bundle_manifest as manifest  # noqa: E402
 from build_linux import DEB_DEPENDS  # noqa: E402
 
 # What the program needs from a desktop system: exactly the .deb's Depends (so that dist_check in
@@ -344,6 +346,48 @@ def check_in_root(bundle: Path) -> int:
     return 0
 
 
+def install_check(out: Path) -> int:
+    """The .deb on a bare Debian 11 (a new minbase root each time): `apt-get install ./x.deb`
+    must pull in every dependency by itself, and the installed program must make the demo and a
+    ledger. This is what a secretary's package installer does on UOS/Kylin."""
+    debs = sorted(out.glob("*.deb"))
+    if not debs:
+        log(f"no .deb in {out}: run `make dist` first")
+        return 2
+    deb = debs[-1]
+    bare = WORK / "bare"
+    unmount_all()
+    shutil.rmtree(bare, ignore_errors=True)
+    log(f"bare {SUITE} root for installing {deb.name}")
+    run("debootstrap", "--variant=minbase", SUITE, str(bare), MIRROR, stdout=subprocess.DEVNULL)
+    shutil.copy2("/etc/resolv.conf", bare / "etc" / "resolv.conf")
+    shutil.copy2(deb, bare / "tmp" / deb.name)
+    program = f"/opt/apps/{manifest.APP_ID}/files/bin/{manifest.APP_NAME}"
+    script = f"""
+apt-get update -qq
+apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends /tmp/{deb.name} >/tmp/install.log
+echo "installed with $(grep -c '^Setting up' /tmp/install.log) packages"
+export QT_QPA_PLATFORM=offscreen
+{program} --version
+{program} --data-dir /tmp/data demo
+{program} --data-dir /tmp/data ledger meetings --out /tmp/meetings.pdf
+test -s /tmp/meetings.pdf
+"""
+    try:
+        run("mount", "-t", "proc", "proc", str(bare / "proc"))
+        run("chroot", str(bare), "/bin/bash", "-euo", "pipefail", "-c", script,
+            env={"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/root", "LANG": "C.UTF-8",
+                 "DEBIAN_FRONTEND": "noninteractive"})
+    except subprocess.CalledProcessError as error:
+        log(f"FAILED: installing or running {deb.name} on a bare {SUITE}")
+        return error.returncode or 1
+    finally:
+        unmount_all()
+        shutil.rmtree(bare, ignore_errors=True)
+    log(f"ok: {deb.name} installs on a bare {SUITE} and its program makes the demo and a ledger")
+    return 0
+
+
 def test_in_root(pytest_args: list[str]) -> int:
     """The whole test suite on the release's own Python, SQLite and PySide6, on Debian 11."""
     if not stamp_ok("venv", compat_lock() + (ROOT / "pyproject.toml").read_text(encoding="utf-8")):
@@ -363,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "dist"), help="where the bundle goes (default dist/)")
     parser.add_argument("--check", action="store_true", help="run dist_check.py inside the root, build nothing")
+    parser.add_argument("--install-check", action="store_true",
+                        help="install the .deb from --out on a bare Debian 11 and run the program")
     parser.add_argument("--unmount", action="store_true", help="undo mounts a killed build left behind")
     parser.add_argument("--test", nargs=argparse.REMAINDER, metavar="PYTEST_ARGS",
                         help="run the test suite inside the root (after a build), with these pytest arguments")
@@ -378,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_in_root(Path(args.out).resolve() / "branch-ledger")
     if args.test is not None:
         return test_in_root(args.test)
+    if args.install_check:
+        return install_check(Path(args.out).resolve())
     unmount_all()
     make_root()
     fetch_sources()
