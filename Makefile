@@ -10,8 +10,8 @@ DATA_DIR ?=
 # Qt offscreen needs these; the tests read PDFs with poppler's tools and check the .desktop file.
 APT_BASE := python3 python3-venv libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 \
 	libfreetype6 libglib2.0-0 libxkbcommon0 poppler-utils desktop-file-utils
-# `make dist` builds in a Debian 11 root: debootstrap, and dpkg-source to unpack Debian's sources.
-APT_DIST := debootstrap dpkg-dev
+# `make dist` builds in a Debian 11 root: debootstrap, and dpkg-source + patch to unpack Debian's sources.
+APT_DIST := debootstrap dpkg-dev patch
 # A real X screen (xvfb-run, screenshots) also needs these.
 APT_X11 := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 imagemagick
