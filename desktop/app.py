@@ -18,9 +18,10 @@ def _has_display() -> bool:
 
 
 class WindowOptions:
-    def __init__(self, data_dir: str | None, demo: bool) -> None:
+    def __init__(self, data_dir: str | None, demo: bool, package: str | None = None) -> None:
         self.data_dir = data_dir
         self.demo = demo
+        self.package = package  # an exchange package opened with the program (file manager, "打开方式")
 
 
 def _window_options(argv: Sequence[str] | None) -> WindowOptions | None:
@@ -31,17 +32,20 @@ def _window_options(argv: Sequence[str] | None) -> WindowOptions | None:
     args = list(sys.argv[1:] if argv is None else argv)
     data_dir: str | None = None
     demo = False
+    package: str | None = None
     while args:
         arg = args.pop(0)
         if arg == "--demo":
             demo = True
+        elif package is None and arg.lower().endswith(".zip") and os.path.isfile(arg):
+            package = arg
         elif arg == "--data-dir" and args and not args[0].startswith("-"):
             data_dir = args.pop(0)
         elif arg.startswith("--data-dir=") and len(arg) > len("--data-dir="):
             data_dir = arg.split("=", 1)[1]
         else:
             return None
-    return WindowOptions(data_dir, demo)
+    return WindowOptions(data_dir, demo, package)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return run_window(args.data_dir, demo=args.demo)
+    return run_window(args.data_dir, demo=args.demo, package=getattr(args, "package", None))
 
 
 def make_application():  # type: ignore[no-untyped-def]
@@ -91,7 +95,7 @@ def make_application():  # type: ignore[no-untyped-def]
     return app
 
 
-def run_window(data_dir: str | None, *, demo: bool = False) -> int:
+def run_window(data_dir: str | None, *, demo: bool = False, package: str | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from desktop.ui.main_window import MainWindow
@@ -109,7 +113,7 @@ def run_window(data_dir: str | None, *, demo: bool = False) -> int:
     def open_once() -> None:
         if not opened:
             opened.append(True)
-            ok = open_into_window(window, data_dir, demo=demo)
+            ok = open_into_window(window, data_dir, demo=demo, package=package)
             if exit_mode == "data":
                 window.repaint()
                 QTimer.singleShot(0, lambda: app.exit(0 if ok else 4))
@@ -122,15 +126,26 @@ def run_window(data_dir: str | None, *, demo: bool = False) -> int:
     return app.exec()
 
 
-def open_into_window(window, data_dir: str | None, *, demo: bool) -> bool:  # type: ignore[no-untyped-def]
-    """Open the data folder and attach its services to the window; on failure explain and close."""
+def open_into_window(window, data_dir: str | None, *, demo: bool,  # type: ignore[no-untyped-def]
+                     package: str | None = None) -> bool:
+    """Open the data folder and attach its services to the window; on failure explain and close.
+
+    `package`: an exchange package the program was asked to open. On an empty folder the first-run
+    dialog offers it for import; otherwise the window goes to 台账与同步 and imports it (after
+    showing what it changes)."""
+    from pathlib import Path
+
     from desktop.ui.startup import open_services_for_window
 
-    services = open_services_for_window(window, data_dir, demo=demo)
+    fresh: list[bool] = []
+    services = open_services_for_window(window, data_dir, demo=demo,
+                                        package=Path(package) if package else None, fresh=fresh)
     if services is None:
         window.close()
         return False
     window.attach(services)
+    if package and not fresh:
+        window.open_package(Path(package))
     return True
 
 

@@ -124,6 +124,12 @@ class FirstRunDialog(QDialog):
         self.package_browse.setEnabled(kind == IMPORT)
         self.error_label.hide()
 
+    def offer_package(self, package: Path) -> None:
+        """The program was opened with this package: preselect importing it."""
+        self.import_choice.setChecked(True)
+        self.package_edit.setText(str(package))
+        self.name_edit.setFocus()
+
     def _browse_backup(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "台账备份 (*.sqlite3 *.sqlite *.db);;所有文件 (*)")
         if path:
@@ -253,8 +259,10 @@ def restore_into_empty_folder(services: Services, backup_file: Path) -> None:
         raise LedgerError(f"备份 {backup_file.name} 中没有支部资料；已恢复的内容保留，请在“设置→支部信息”中填写。")
 
 
-def run_first_run(parent: QWidget, services: Services) -> bool:
+def run_first_run(parent: QWidget, services: Services, *, package: Path | None = None) -> bool:
     dialog = FirstRunDialog(parent, can_import=can_import_packages(services))
+    if package is not None and can_import_packages(services):
+        dialog.offer_package(package)
 
     def confirm(lines: list[str]) -> bool:
         answer = QMessageBox.question(dialog, "导入同步包", "将写入以下内容：\n\n" + "\n".join(lines) + "\n\n确定导入吗？")

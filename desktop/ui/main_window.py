@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
@@ -217,6 +217,17 @@ class MainWindow(QMainWindow):
         row = next(i for i, (k, _, _) in enumerate(SECTIONS) if k == key)
         self.section_list.setCurrentRow(row)
         return self.page(key)
+
+    def open_package(self, path: Path) -> Any:
+        """An exchange package opened with the program: 台账与同步 → 同步, and import it there
+        (the panel shows what it changes and asks first)."""
+        page = self.show_section("ledgers")
+        panel = getattr(page, "sync_panel", None)
+        if panel is None:
+            QMessageBox.information(self, "无法导入同步包", f"本程序不能导入 {path.name}：缺少同步功能。")
+            return None
+        page.tabs.setCurrentWidget(panel)
+        return panel.import_district_package(path)
 
     def show_settings_tab(self, label: str) -> None:
         tabs = getattr(self.show_section("settings"), "tabs", None)

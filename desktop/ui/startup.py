@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def open_services_for_window(parent: QWidget, data_dir: str | None, *, demo: bool) -> Services | None:
+def open_services_for_window(parent: QWidget, data_dir: str | None, *, demo: bool,
+                             package: Path | None = None, fresh: list[bool] | None = None) -> Services | None:
     """The services of the data folder, or None when it cannot (or should not) be opened; the
-    reason has then been shown."""
+    reason has then been shown. An empty folder goes through the first-run dialog (which offers
+    `package` for import) and then appends True to `fresh`."""
     from desktop.domain.errors import LedgerError
     from desktop.services.bundle import Services
     from desktop.services.context import open_ledger
@@ -66,9 +68,11 @@ def open_services_for_window(parent: QWidget, data_dir: str | None, *, demo: boo
         else:
             from desktop.ui.first_run import run_first_run
 
-            if not run_first_run(parent, services):
+            if not run_first_run(parent, services, package=package):
                 services.close()
                 return None
+            if fresh is not None:
+                fresh.append(True)
     return services
 
 

@@ -316,8 +316,10 @@ class SyncPanel(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def import_district_package(self) -> Any:
-        path = self.choose_district_package()
+    def import_district_package(self, path: Path | None = None) -> Any:
+        """Import a package the district sent: `path`, or one the user chooses."""
+        if path is None:
+            path = self.choose_district_package()
         if path is None:
             return None
         try:

@@ -7,10 +7,12 @@
 ; support, with a Chinese message. Uninstalling removes the program only: the data folder
 ; (%LOCALAPPDATA%\BranchLedger\BranchLedger, or the folder chosen with --data-dir) is never touched.
 ;
-; File association: none. Exchange packages are ordinary BagIt zips named
-; <branch-code>-<sequence>-<date>.zip (docs/exchange-format.md); claiming every .zip on the PC
-; would be wrong, so the secretary opens a package from 台账与同步 → 导入. If the format ever gets
-; a dedicated extension, add it in [Registry] under HKCU\Software\Classes with ChangesAssociations=yes.
+; File association: exchange packages are ordinary BagIt zips named
+; <branch-code>-<sequence>-<date>.zip (docs/exchange-format.md), so the program registers itself
+; in the "打开方式" (Open with) list of .zip files, for this user, WITHOUT becoming their default
+; program (claiming every .zip on the PC would be wrong): right-click a package → 打开方式 →
+; 支部工作台账 opens it in the program, which shows what it changes before importing it. The
+; uninstaller removes the registration.
 
 #ifndef AppVersion
   #define AppVersion "0.1.0"
@@ -38,6 +40,7 @@ ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=6.1sp1
 SetupIconFile=..\..\resources\icons\branch-ledger.ico
 UninstallDisplayIcon={app}\{#AppExe}
+ChangesAssociations=yes
 UninstallDisplayName={#AppName}
 OutputDir=..\..\dist
 OutputBaseFilename=branch-ledger-{#AppVersion}-windows-x64-setup
@@ -64,6 +67,7 @@ chs.DesktopIcon=在桌面上创建快捷方式
 chs.RunNow=立即打开支部工作台账
 chs.DataKept=程序已卸载。您的台账数据没有删除，仍保存在：%n%1%n%n重新安装后会自动打开这些数据。如不再需要，可以手动删除该文件夹（请先备份）。
 chs.Uninstall=卸载支部工作台账
+chs.PackageType=支部工作台账同步包
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:DesktopIcon}"
@@ -75,6 +79,15 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
 Name: "{group}\{cm:Uninstall}"; Filename: "{uninstallexe}"
 Name: "{userdesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
+
+[Registry]
+; "Open with" for .zip (the default program of .zip is left alone: no value under .zip itself)
+Root: HKA; Subkey: "Software\Classes\BranchLedger.Package"; ValueType: string; ValueName: ""; ValueData: "{cm:PackageType}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\BranchLedger.Package\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\BranchLedger.Package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
+Root: HKA; Subkey: "Software\Classes\.zip\OpenWithProgids"; ValueType: string; ValueName: "BranchLedger.Package"; ValueData: ""; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".zip"; ValueData: ""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:RunNow}"; Flags: nowait postinstall skipifsilent

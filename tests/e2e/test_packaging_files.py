@@ -185,8 +185,9 @@ def test_desktop_file_is_valid():
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
     assert entry["Name[zh_CN]"] == "支部工作台账"
-    assert entry["Exec"] == "branch-ledger" and entry["Icon"] == "branch-ledger"
+    assert entry["Exec"] == "branch-ledger %f" and entry["Icon"] == "branch-ledger"  # a package opens with it
     assert "Office" in entry["Categories"].split(";")
+    assert entry["MimeType"] == "application/zip;" and entry["InitialPreference"] == "0"  # listed, not default
 
 
 @pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb not installed")
@@ -252,7 +253,17 @@ def test_inno_setup_script_keeps_its_promises():
     assert "{group}\\{#AppName}" in iss  # Start-menu entry
     assert "Version.Build < 17763" in iss and "Windows 10 1809" in iss  # refuses old Windows, in Chinese
     code = "\n".join(line for line in iss.splitlines() if not line.lstrip().startswith(";"))
-    assert "[Registry]" not in code and "ChangesAssociations" not in code  # no .zip association
+    # packages open with the program from "Open with", but .zip keeps its default program
+    registry = code.split("[Registry]", 1)[1].split("\n[", 1)[0]
+    assert "ChangesAssociations=yes" in code
+    assert 'Subkey: "Software\\Classes\\.zip\\OpenWithProgids"; ValueType: string; ValueName: "BranchLedger.Package"' in registry
+    assert 'shell\\open\\command"; ValueType: string; ValueName: ""; ValueData: """{app}\\{#AppExe}"" ""%1"""' in registry
+    for line in registry.splitlines():
+        if 'Subkey: "Software\\Classes\\.zip"' in line:
+            raise AssertionError(f"the default program of .zip must not be changed: {line}")
+    assert all("uninsdelete" in line for line in registry.splitlines()
+               if line.startswith("Root:") and ("BranchLedger.Package\"" in line or "OpenWithProgids" in line
+                                                 or line.rstrip().endswith('Flags: uninsdeletekey')))
     uninstall = iss.split("[UninstallDelete]", 1)[1].split("[", 1)[0]
     assert "{localappdata}" not in uninstall and "BranchLedger\\BranchLedger" not in uninstall  # data kept
     assert "resources\\icons\\branch-ledger.ico" in iss
