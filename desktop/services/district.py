@@ -133,22 +133,24 @@ class DistrictService:
         return self.store.revoke(serial, self.today(), reason or "吊销")
 
     # -- verify and import -------------------------------------------------------------------------
-    def _check(self, data: bytes, name: str, revoked: set[str]) -> CheckedPackage:
+    def _check(self, data: bytes, name: str, revoked: set[str],
+               revoked_on: dict[str, dt.date] | None = None) -> CheckedPackage:
         self.folder.require_initialized()
         ca = cms.load_certificate(self.folder.ca_cert)
         return check_package(data, name, trust_roots=[ca], today=self.today(), revoked_serials=revoked,
-                             expected_kind=BRANCH_KIND)
+                             expected_kind=BRANCH_KIND, revoked_on=revoked_on)
 
     def verify(self, paths: Sequence[Path]) -> list[VerifyResult]:
         """Check each package (fixity, form, signature, chain, sequence and previous-hash link)
         against the database and the packages before it in `paths`. Writes nothing."""
         revoked = self.store.revoked_serials()
+        revoked_on = self.store.revocations()
         pending: dict[tuple[str, int], str] = {}
         loaded = []
         results: dict[int, VerifyResult] = {}
         for index, path in enumerate(paths):
             try:
-                loaded.append((index, self._check(_read(path), Path(path).name, revoked)))
+                loaded.append((index, self._check(_read(path), Path(path).name, revoked, revoked_on)))
             except LedgerError as exc:
                 results[index] = VerifyResult(Path(path).name, False, exc.message)
         loaded.sort(key=lambda item: (item[1].code, item[1].sequence))
@@ -161,6 +163,8 @@ class DistrictService:
                     continue
                 pending[(checked.code, checked.sequence)] = checked.package_hash
                 note = "通过全部检查"
+                if checked.signature_note:
+                    note += f"（{checked.signature_note}）"
                 if continuity.already_imported:
                     note += "（已导入过）"
                 if continuity.gaps:
@@ -180,11 +184,12 @@ class DistrictService:
         build would need `multiprocessing.freeze_support()` in its entry point first."""
         self.folder.require_initialized()
         revoked = frozenset(self.store.revoked_serials())
+        revoked_on = self.store.revocations()
         ca_pem = self.folder.ca_cert.read_bytes()
         today = self.today()
         names = [str(p) for p in paths]
         workers = max(1, workers or 1)
-        outcomes = _verify_all(names, ca_pem, revoked, today, workers)
+        outcomes = _verify_all(names, ca_pem, revoked, today, workers, revoked_on)
         results: dict[int, ImportResult] = {}
         verified: list[tuple[int, VerifiedPackage]] = []
         for index, outcome in enumerate(outcomes):
@@ -309,18 +314,18 @@ class DistrictService:
 
 
 def _verify_all(names: list[str], ca_pem: bytes, revoked: frozenset[str], today: dt.date,
-                workers: int) -> list[VerifiedPackage | str]:
+                workers: int, revoked_on: dict[str, dt.date] | None = None) -> list[VerifiedPackage | str]:
     if workers <= 1 or len(names) < 2:
-        return [verify_for_import(n, ca_pem, revoked, today) for n in names]
+        return [verify_for_import(n, ca_pem, revoked, today, revoked_on) for n in names]
     from concurrent.futures import ProcessPoolExecutor
     from itertools import repeat
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(verify_for_import, names, repeat(ca_pem), repeat(revoked), repeat(today),
-                                 chunksize=max(1, len(names) // (workers * 8))))
+                                 repeat(revoked_on), chunksize=max(1, len(names) // (workers * 8))))
     except (OSError, RuntimeError):  # no processes allowed here (sandbox, frozen app quirks): do it in line
-        return [verify_for_import(n, ca_pem, revoked, today) for n in names]
+        return [verify_for_import(n, ca_pem, revoked, today, revoked_on) for n in names]
 
 
 def _read(path: Path) -> bytes:

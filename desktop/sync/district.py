@@ -166,6 +166,8 @@ class CheckedPackage:
     period_start: dt.date | None
     period_end: dt.date | None
     signer: x509.Certificate
+    signing_time: dt.datetime | None = None  # the signature's signingTime (UTC)
+    signature_note: str = ""  # e.g. "签名时间 2026-12-30 证书有效期内（至 2026-12-31）"
 
     @property
     def package_hash(self) -> str:
@@ -188,6 +190,7 @@ class CheckedPackage:
             package_hash=self.package_hash, size=self.package.size, signer_serial=cms.serial_hex(self.signer),
             payload={k: v for k, v in self.package.payload.items() if not k.startswith("data/ledgers/")},
             audit_from=self.package.info("Audit-From"), audit_head=self.package.info("Audit-Head"),
+            signing_time=self.signing_time, signature_note=self.signature_note,
         )
 
 
@@ -209,6 +212,8 @@ class VerifiedPackage:
     payload: dict[str, bytes]
     audit_from: str | None = None  # bag-info Audit-From: the chain sequence the entries follow
     audit_head: str | None = None  # bag-info Audit-Head: "<seq> <hash>" when the package was made
+    signing_time: dt.datetime | None = None
+    signature_note: str = ""
 
     def json(self, member: str) -> dict:
         return _json_member(self.name, self.payload, member)
@@ -227,9 +232,10 @@ def _json_member(name: str, payload: dict[str, bytes], member: str) -> dict:
     return value
 
 
-def verify_for_import(path: str, ca_pem: bytes, revoked_serials: frozenset[str], today: dt.date) -> VerifiedPackage | str:
+def verify_for_import(path: str, ca_pem: bytes, revoked_serials: frozenset[str], today: dt.date,
+                      revoked_on: dict[str, dt.date] | None = None) -> VerifiedPackage | str:
     """Read and check one branch package (run in worker processes): the verified package, or
-    the reason it was rejected."""
+    the reason it was rejected. `revoked_on` gives the revocation dates the district knows."""
     from pathlib import Path as _Path
 
     try:
@@ -239,7 +245,7 @@ def verify_for_import(path: str, ca_pem: bytes, revoked_serials: frozenset[str],
     try:
         ca = x509.load_pem_x509_certificate(ca_pem)
         checked = check_package(data, _Path(path).name, trust_roots=[ca], today=today,
-                                revoked_serials=set(revoked_serials), expected_kind=BRANCH_KIND)
+                                revoked_serials=set(revoked_serials), expected_kind=BRANCH_KIND, revoked_on=revoked_on)
         return checked.for_import()
     except LedgerError as exc:
         return exc.message
@@ -257,8 +263,12 @@ def _date(package: Package, key: str) -> dt.date | None:
 
 def check_package(data: bytes, name: str, *, trust_roots: list[x509.Certificate], today: dt.date,
                   revoked_serials: set[str] = frozenset(), expected_kind: str,
-                  signer_must_be_ca: bool = False) -> CheckedPackage:
-    """Everything that can be checked from the file and the certificates alone (not continuity)."""
+                  signer_must_be_ca: bool = False, revoked_on: dict[str, dt.date] | None = None) -> CheckedPackage:
+    """Everything that can be checked from the file and the certificates alone (not continuity).
+
+    The certificate chain must be valid at the signing time (the signature's signingTime), which
+    must not be later than `today` + `cms.CLOCK_SKEW` and must agree with the export time in
+    bag-info.txt within the same skew; revocation applies on `today`."""
     package = read_package(data, name)
     kind = package.require("Package-Kind")
     if kind != expected_kind:
@@ -273,8 +283,10 @@ def check_package(data: bytes, name: str, *, trust_roots: list[x509.Certificate]
     if schema < 1 or sequence < 1:
         raise PackageError(f"{name}：bag-info.txt 的版本或序号无效")
     what = f"{name} 的签名文件 tagmanifest-sha256.txt.p7s"
-    signer = cms.verify_detached(package.signature, package.tagmanifest, trust_roots, today=today,
-                                 revoked_serials=revoked_serials, what=what)
+    verified = cms.verify_signature(package.signature, package.tagmanifest, trust_roots, today=today,
+                                    revoked_serials=revoked_serials, revoked_on=revoked_on, what=what)
+    signer = verified.signer
+    _check_export_time(package, verified.signing_time)
     code_key = "Branch-Code" if kind == BRANCH_KIND else "Recipient-Code"
     code = package.require(code_key)
     if signer_must_be_ca:
@@ -293,5 +305,31 @@ def check_package(data: bytes, name: str, *, trust_roots: list[x509.Certificate]
         package=package, kind=kind, code=code, sequence=sequence,
         previous_hash=None if previous in (None, "", "none") else previous,
         schema_version=schema, period_start=_date(package, "Period-Start"), period_end=_date(package, "Period-End"),
-        signer=signer,
+        signer=signer, signing_time=verified.signing_time, signature_note=verified.note,
     )
+
+
+def _check_export_time(package: Package, signing_time: dt.datetime | None) -> None:
+    """The signing time agrees with the export time bag-info declares (`Export-Time`; packages
+    that have none: the whole `Bagging-Date`, as a UTC day) within `cms.CLOCK_SKEW`."""
+    if signing_time is None:  # verify_signature refuses these; kept for safety
+        return
+    skew = cms.CLOCK_SKEW
+    exported = package.info("Export-Time")
+    if exported:
+        try:
+            moment = cms.parse_utc(exported)
+        except ValueError:
+            raise PackageError(f"{package.name}：bag-info.txt 的 Export-Time 不是时间：{exported}") from None
+        earliest, latest, shown = moment - skew, moment + skew, cms.utc_text(moment)
+    else:
+        day = _date(package, "Bagging-Date")
+        if day is None:
+            raise PackageError(f"{package.name}：bag-info.txt 缺少必填项 Bagging-Date")
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=dt.timezone.utc)
+        earliest, latest, shown = start - skew, start + dt.timedelta(days=1) + skew, day.isoformat()
+    if not earliest <= signing_time <= latest:
+        raise PackageError(
+            f"{package.name}：签名时间 {cms.utc_text(signing_time)} 与 bag-info.txt 的导出时间 {shown} "
+            f"相差超过 {skew.days} 天（检查：签名时间与导出时间）"
+        )

@@ -93,6 +93,13 @@ class DistrictStore:
         with self.engine.connect() as conn:
             return set(conn.execute(select(t.certificate.c.serial).where(t.certificate.c.revoked_on.is_not(None))).scalars())
 
+    def revocations(self) -> dict[str, dt.date]:
+        """Serial (hex) -> the day it was revoked, for every revoked certificate."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.certificate.c.serial, t.certificate.c.revoked_on)
+                                .where(t.certificate.c.revoked_on.is_not(None)))
+            return {r.serial: r.revoked_on for r in rows}
+
     def branches(self) -> list[tuple[str, str]]:
         with self.engine.connect() as conn:
             return [(r.code, r.name) for r in conn.execute(select(t.branch).order_by(t.branch.c.code))]
@@ -188,6 +195,8 @@ class DistrictStore:
                          ("branch_code", "year", "data", "package_id"))
         self._store_attachments(conn, package_id, attachments)
         message = "已导入"
+        if checked.signature_note:
+            message += f"（{checked.signature_note}）"
         if continuity.gaps:
             message += f"；缺少第 {_ranges(continuity.gaps)} 号包（序号有缺口）"
         return ImportResult(checked.name, checked.code, checked.sequence, checked.package_hash, "imported",

@@ -97,9 +97,22 @@ def build_bag(payload: Mapping[str, bytes], info: Mapping[str, str],
     for name in payload:
         if not _PAYLOAD_NAME.match(name) or ".." in name.split("/"):
             raise PackageError(f"包内文件名“{name}”不合规（应为 data/ 下的 ASCII 名称）")
+    from desktop.sync import cms
+
     octets = sum(len(d) for d in payload.values())
     full_info = dict(info)
     full_info["Bagging-Date"] = full_info.get("Bagging-Date") or dt.date.today().isoformat()
+    if full_info.get("Export-Time"):
+        try:
+            moment = cms.parse_utc(full_info["Export-Time"])
+        except ValueError:
+            raise PackageError(f"导出时间“{full_info['Export-Time']}”不是 ISO 8601 时间") from None
+    else:
+        try:
+            moment = cms.signing_moment(dt.date.fromisoformat(full_info["Bagging-Date"]))
+        except ValueError:
+            raise PackageError(f"打包日期“{full_info['Bagging-Date']}”不是日期") from None
+        full_info["Export-Time"] = cms.utc_text(moment)
     full_info["Payload-Oxum"] = f"{octets}.{len(payload)}"
     tags = {
         "bagit.txt": BAGIT_TXT,
@@ -110,7 +123,8 @@ def build_bag(payload: Mapping[str, bytes], info: Mapping[str, str],
     files = dict(payload)
     files.update(tags)
     files["tagmanifest-sha256.txt"] = tagmanifest
-    files[SIGNATURE_NAME] = sign(tagmanifest)
+    with cms.signing_time_default(moment):  # the signature's signingTime is the declared export time
+        files[SIGNATURE_NAME] = sign(tagmanifest)
     return files, hashlib.sha256(tagmanifest).hexdigest()
 
 
@@ -231,8 +245,10 @@ def json_bytes(document: object) -> bytes:
 
 def package_info(*, kind: str, code_key: str, code: str, sequence: int, previous_hash: str | None,
                  today: dt.date, period_start: dt.date | None = None, period_end: dt.date | None = None,
-                 extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The bag-info.txt fields every package carries (see docs/exchange-format.md)."""
+                 extra: Mapping[str, str] | None = None, exported_at: dt.datetime | None = None) -> dict[str, str]:
+    """The bag-info.txt fields every package carries (see docs/exchange-format.md). `Export-Time`
+    is `exported_at`, or (filled in by `build_bag`) now on `today`; the signature's signingTime
+    is the same moment."""
     info = {
         "Package-Kind": kind,
         code_key: code,
@@ -241,6 +257,10 @@ def package_info(*, kind: str, code_key: str, code: str, sequence: int, previous
         "Schema-Version": str(SCHEMA_VERSION),
         "Bagging-Date": today.isoformat(),
     }
+    if exported_at is not None:
+        from desktop.sync.cms import utc_text
+
+        info["Export-Time"] = utc_text(exported_at)
     if period_start is not None:
         info["Period-Start"] = period_start.isoformat()
     if period_end is not None:
