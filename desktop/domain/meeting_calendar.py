@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop.domain.meetings import GROUP, MEETING_TYPES
+from desktop.domain.talks import TALK, TalkCoverage
 
 DONE = "done"
 DUE = "due"
@@ -98,6 +99,21 @@ class Obligation:
     due_on: dt.date | None = None  # the last day (or the fixed 主题党日 day)
     meeting_ids: tuple[int, ...] = ()  # held meetings that fulfil it
     planned_on: dt.date | None = None  # a planned meeting in the period, if any
+    # 谈心谈话 only: the pairs (支委—党员) talked with / required, and the missing pairs when few
+    pairs_covered: int | None = None
+    pairs_required: int | None = None
+    missing_pairs: tuple[str, ...] = ()
+
+    @property
+    def progress(self) -> str:
+        """谈心谈话：已谈 X/Y 对 (empty for the other types)."""
+        if self.pairs_required is None:
+            return ""
+        return f"{self.kind}：已谈 {self.pairs_covered}/{self.pairs_required} 对"
+
+    @property
+    def pairs_missing(self) -> int:
+        return (self.pairs_required or 0) - (self.pairs_covered or 0)
 
     @property
     def label(self) -> str:
@@ -110,10 +126,12 @@ class Obligation:
 
 def obligations(period: Period, meetings: Sequence[HeldMeeting], *, frequencies: Mapping[str, str],
                 groups: Iterable[Group], today: dt.date, since: dt.date | None = None,
-                theme_day: int | None = None) -> list[Obligation]:
+                theme_day: int | None = None, talks: TalkCoverage | None = None) -> list[Obligation]:
     """Every obligation whose requirement period overlaps `period` (a year shows its months and
     quarters, a month its quarter and year too). `since`: the branch's start (nothing is owed before).
-    A group is owed meetings only for periods it existed in (created mid-year: from its creation)."""
+    A group is owed meetings only for periods it existed in (created mid-year: from its creation).
+    `talks`: the year's 谈心谈话 pairs; when given (and some pairs are required) the yearly 谈心谈话
+    obligation is done only once every pair is covered, and carries the progress."""
     out: list[Obligation] = []
     group_list = list(groups)
     for mtype in MEETING_TYPES:
@@ -129,8 +147,24 @@ def obligations(period: Period, meetings: Sequence[HeldMeeting], *, frequencies:
                         continue
                     out.append(_one(mtype.name, required, meetings, today, group, theme_day))
             else:
-                out.append(_one(mtype.name, required, meetings, today, None, theme_day))
+                ob = _one(mtype.name, required, meetings, today, None, theme_day)
+                if (mtype.name == TALK and required.kind == "year" and talks is not None
+                        and talks.year == required.year and talks.required):
+                    ob = _by_pairs(ob, talks, today)
+                out.append(ob)
     return out
+
+
+def _by_pairs(ob: Obligation, talks: TalkCoverage, today: dt.date) -> Obligation:
+    """The 谈心谈话 obligation counted per pair: done when no pair is missing, else due/overdue by the year."""
+    if talks.complete:
+        status = DONE
+    elif ob.period.end < today:
+        status = OVERDUE
+    else:
+        status = DUE
+    return replace(ob, status=status, pairs_covered=len(talks.covered), pairs_required=len(talks.required),
+                   missing_pairs=talks.missing_names())
 
 
 def _periods_overlapping(frequency: str, period: Period) -> list[Period]:

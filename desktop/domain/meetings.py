@@ -20,6 +20,7 @@ FREQUENCY_LABELS: dict[str, str] = {"month": "每月", "quarter": "每季度", "
 ALL_MEMBERS = "all"
 COMMITTEE = "committee"
 GROUP = "group"
+TALK_PAIRS = "pairs"  # 谈心谈话: the attendees are the people talked with, none required beforehand
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ MEETING_TYPES: tuple[MeetingType, ...] = (
     MeetingType("主题党日", "主题党日", "month", ALL_MEMBERS, note="每月固定一天"),
     MeetingType("组织生活会", "组织生活会", "year", ALL_MEMBERS, note="一般在第四季度"),
     MeetingType("民主评议党员", "民主评议", "year", ALL_MEMBERS),
-    MeetingType("谈心谈话", "谈心谈话", "year", COMMITTEE, note="支委与党员之间每年至少一次"),
+    MeetingType("谈心谈话", "谈心谈话", "year", TALK_PAIRS,
+                note="支委与每名党员（支委之间亦然）每年至少谈一次，按“对”统计；考勤只列谈话对象"),
     MeetingType("其他学习", "其他学习", "none", ALL_MEMBERS),
 )
 TYPE_BY_NAME: dict[str, MeetingType] = {t.name: t for t in MEETING_TYPES}
@@ -149,6 +151,7 @@ class Attendee:
     member_id: int
     name: str
     probationary: bool  # 预备党员: attends, does not vote
+    optional: bool = False  # 谈心谈话: may be talked with; listed only when talked with
 
     @property
     def votes(self) -> bool:
@@ -196,7 +199,9 @@ def check_attendance(entries: Sequence[AttendanceEntry], expected: Sequence[Atte
         if entry.status == ABSENT and not note:
             raise ValidationError(f"“{name}”缺席，请写明缺席原因", field="attendance")
         out.append(AttendanceEntry(entry.member_id, entry.status, leave_type, note))
-    missing = [a.name for a in expected if a.member_id not in seen]
+    missing = [a.name for a in expected if a.member_id not in seen and not a.optional]
+    if expected and all(a.optional for a in expected) and not any(e.present for e in out):
+        raise ValidationError("谈心谈话请至少选择一名谈话对象（考勤为出席或迟到）", field="attendance")
     if missing:
         raise ValidationError(f"以下应到人员没有考勤情况：{'、'.join(missing)}", field="attendance")
     return tuple(out)

@@ -185,6 +185,11 @@ def meeting_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, De
         if not t.required and not t.held:
             continue
         rows = tuple(_meeting_row(m) for m in meetings if t.kind in m.kinds)
+        if t.kind == "谈心谈话" and t.frequency == "year":
+            talk_figures = _talk_pair_figures(service, year, group, t.held, columns, rows)
+            if talk_figures:
+                out += talk_figures
+                continue
         out.append(Figure(f"meetings.type.{t.kind}", group, f"{t.kind}（按要求应开{t.required}次）", t.held, "次",
                           columns, rows))
         if t.required:
@@ -213,6 +218,25 @@ def meeting_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, De
                             for d in themes)))
     by_month = {month: _rate_percent(rate) for month, rate in report.attendance_by_month.items()}
     return out, {m: v for m, v in by_month.items() if v is not None}, bool(meetings)
+
+
+def _talk_pair_figures(service: Any, year: int, group: str, held: int, columns: tuple[str, ...],
+                       rows: tuple[FigureRow, ...]) -> list[Figure]:
+    """谈心谈话 counted per pair (domain.md §3): pairs talked with out of those required, and the missing
+    pairs named; [] when the service cannot count pairs or no pair is required (no committee)."""
+    coverage_of = getattr(service, "talk_coverage", None)
+    coverage = coverage_of(year) if coverage_of else None
+    if coverage is None or not coverage.required:
+        return []
+    required = len(coverage.required)
+    return [
+        Figure("meetings.type.谈心谈话", group,
+               f"谈心谈话已谈对数（支委与党员每对每年至少一次，应谈{required}对；共记录谈话{held}次）",
+               len(coverage.covered), "对", columns, rows, note=f"已谈 {len(coverage.covered)}/{required} 对"),
+        Figure("meetings.missed.谈心谈话", group, "谈心谈话未谈的对数", len(coverage.missing), "对",
+               ("支委", "谈话对象"), tuple(FigureRow((p.first_name, p.second_name)) for p in coverage.missing),
+               note="、".join(p.label for p in coverage.missing)),
+    ]
 
 
 def dues_figures(service: Any, year: int) -> tuple[list[Figure], dict[int, Decimal], bool] | None:

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.meeting_calendar import OVERDUE, Group, HeldMeeting, Obligation, Period, obligations, period_of
 from desktop.domain.meetings import MEETING_TYPES, AttendanceEntry, lapse_level, missed_streak, month_participation
+from desktop.domain.roster import Change, is_member_on
+from desktop.domain.talks import TALK, Person, Talk, TalkCoverage, talk_coverage
 from desktop.services.bundle import HomeItem
 from desktop.services.meetings_reading import MeetingReading
 from desktop.services.meetings_types import (
@@ -27,7 +29,13 @@ from desktop.services.meetings_types import (
     MeetingYearReport,
     MeetingSettings,
 )
-from desktop.storage.models import MemberRecord, PartyGroupRecord
+from desktop.storage.models import (
+    CommitteeMemberRecord,
+    CommitteeTermRecord,
+    MemberChangeRecord,
+    MemberRecord,
+    PartyGroupRecord,
+)
 from desktop.storage.models.meetings import MeetingAttendanceRecord, MeetingRecord
 
 
@@ -53,8 +61,39 @@ class MeetingCalendar(MeetingReading):
         held = self._held(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
         groups = [Group(g.id, g.name, g.created_on, g.dissolved_on)
                   for g in session.scalars(select(PartyGroupRecord).order_by(PartyGroupRecord.id)).all()]
+        talks = self._talk_coverage(session, year) if settings.frequencies.get(TALK) == "year" else None
         return obligations(period, held, frequencies=settings.frequencies, groups=groups, today=self.ctx.today(),
-                           since=since, theme_day=settings.theme_day)
+                           since=since, theme_day=settings.theme_day, talks=talks)
+
+    # -- 谈心谈话 counted per pair -------------------------------------------------------------------------
+    def talk_coverage(self, year: int) -> TalkCoverage:
+        """The year's 谈心谈话 pairs (支委—党员, 支委—支委): required, covered and missing."""
+        with self.ctx.reading() as session:
+            return self._talk_coverage(session, year)
+
+    def _talk_coverage(self, session: Session, year: int) -> TalkCoverage:
+        today = self.ctx.today()
+        start = dt.date(year, 1, 1)
+        end = min(dt.date(year, 12, 31), max(today, start))
+        members = _members_during(session, start, end)
+        in_branch = {p.id for p in members}
+        committee_ids = _committee_during(session, start, end) & in_branch
+        committee = [p for p in members if p.id in committee_ids]
+        by_name: dict[str, int] = {}
+        for person in committee:
+            by_name.setdefault(person.name, person.id)
+        m, a = MeetingRecord, MeetingAttendanceRecord
+        rows = session.execute(
+            select(m.id, m.held_on, m.chair, a.member_id).join(a, a.meeting_id == m.id, isouter=True)
+            .where(m.status == HELD, m.held_on.between(start, end), m.kinds.like(f"%{TALK}%"),
+                   (a.status.in_(("出席", "迟到"))) | (a.id.is_(None)))).all()
+        heard: dict[int, tuple[dt.date, str | None, list[int]]] = {}
+        for meeting_id, held_on, chair, member_id in rows:
+            entry = heard.setdefault(meeting_id, (held_on, chair, []))
+            if member_id is not None:
+                entry[2].append(member_id)
+        talks = [Talk(i, d, by_name.get((chair or "").strip()), tuple(people)) for i, (d, chair, people) in heard.items()]
+        return talk_coverage(committee, members, talks, year=year, today=today)
 
     @staticmethod
     def _held(session: Session, start: dt.date, end: dt.date) -> list[HeldMeeting]:
@@ -82,8 +121,13 @@ class MeetingCalendar(MeetingReading):
                 planned = f"，已计划于 {ob.planned_on:%m月%d日}" if ob.planned_on else ""
                 level = "danger" if ob.status == OVERDUE else (
                     "warning" if ob.due_on and (ob.due_on - today).days <= 7 else "info")
-                items.append(HomeItem(level, "meetings",
-                                      f"{when}尚未开展{ob.label}（截止 {ob.due_on:%m月%d日}{planned}）"))
+                if ob.pairs_required is not None:  # 谈心谈话 counted per pair
+                    who = f"：{'、'.join(ob.missing_pairs)}" if ob.missing_pairs else ""
+                    text = (f"{when}谈心谈话尚缺 {ob.pairs_missing} 对未谈（{ob.progress}，"
+                            f"截止 {ob.due_on:%m月%d日}）{who}")
+                else:
+                    text = f"{when}尚未开展{ob.label}（截止 {ob.due_on:%m月%d日}{planned}）"
+                items.append(HomeItem(level, "meetings", text))
         for warning in self.lapse_warnings():
             items.append(HomeItem("warning" if warning.level == "warning" else "danger", "meetings", warning.text))
         return items
@@ -173,6 +217,39 @@ def _attendance_by_month(meetings: Sequence[MeetingDto]) -> dict[int, float]:
             expected[m.held_on.month] += m.expected_count
             present[m.held_on.month] += m.present_count
     return {month: present[month] / expected[month] for month in sorted(expected)}
+
+
+def _members_during(session: Session, start: dt.date, end: dt.date) -> list[Person]:
+    """Formal and probationary members who were in the branch on some day from `start` to `end`: the
+    roster's dated history is looked at on `start` and on each day it changed in between."""
+    rows = session.execute(
+        select(MemberChangeRecord.member_id, MemberChangeRecord.attribute, MemberChangeRecord.value,
+               MemberChangeRecord.effective_on)
+        .where(MemberChangeRecord.attribute.in_(("stage", "status")), MemberChangeRecord.effective_on <= end)).all()
+    names = dict(session.execute(select(MemberRecord.id, MemberRecord.name)).all())
+    history: dict[int, list[Change]] = defaultdict(list)
+    for member_id, attribute, value, effective in rows:
+        history[member_id].append(Change(attribute, value, effective))
+    out = []
+    for member_id in sorted(history):
+        changes = history[member_id]
+        days = {start} | {c.effective for c in changes if start < c.effective <= end}
+        if any(is_member_on(changes, day) for day in days):
+            out.append(Person(member_id, names.get(member_id, "?")))
+    return out
+
+
+def _committee_during(session: Session, start: dt.date, end: dt.date) -> set[int]:
+    """Members of the committee terms in office some day from `start` to `end`."""
+    terms = session.execute(select(CommitteeTermRecord.id, CommitteeTermRecord.elected_on)
+                            .where(CommitteeTermRecord.elected_on <= end)
+                            .order_by(CommitteeTermRecord.elected_on)).all()
+    in_force_at_start = [t for t, elected in terms if elected <= start][-1:]
+    ids = in_force_at_start + [t for t, elected in terms if elected > start]
+    if not ids:
+        return set()
+    return set(session.scalars(select(CommitteeMemberRecord.member_id)
+                               .where(CommitteeMemberRecord.term_id.in_(ids))).all())
 
 
 def _missed_label(ob: Obligation) -> str:

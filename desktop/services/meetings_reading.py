@@ -21,6 +21,7 @@ from desktop.domain.meetings import (
     FREQUENCIES,
     GROUP,
     MEETING_TYPES,
+    TALK_PAIRS,
     TYPE_BY_NAME,
     Attendee,
     Speech,
@@ -104,6 +105,9 @@ class MeetingReading:
             wanted |= {m.member_id for m in on_day if m.party_group_id == party_group_id}
         if COMMITTEE in scopes:
             wanted |= self._committee_on(day) & {m.member_id for m in on_day}
+        if TALK_PAIRS in scopes:
+            # 谈心谈话: anyone on the roster may be talked with; only those talked with are listed (应到 = 谈话对象)
+            return [Attendee(m.member_id, m.name, m.probationary, optional=m.member_id not in wanted) for m in on_day]
         return [Attendee(m.member_id, m.name, m.probationary) for m in on_day if m.member_id in wanted]
 
     def _members_on(self, day: dt.date) -> list[MemberOnDay]:

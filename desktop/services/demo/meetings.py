@@ -106,10 +106,67 @@ def populate(services, today: dt.date) -> None:  # type: ignore[no-untyped-def]
             group_day = day + dt.timedelta(days=3 + index)
             if group.created_on <= group_day:
                 hold(group_day, ("党小组会",), f"{group.name}{month}月学习", group=group.id)
-        if month == 5:
-            hold(dt.date(year, 5, 20), ("谈心谈话",), "支部委员与党员年度谈心谈话", chair=secretary)
         if month in (3, 6, 9):
             hold(day + dt.timedelta(days=7), ("党课",), f"第{month // 3}季度党课：{THEMES[month + 1]}", chair=propaganda)
+    talks(services, today, clerk, rng, drifting)
     if today.month == 12 or today.month >= 11:
         services.meetings.plan_meeting(("组织生活会", "民主评议党员"), dt.date(year, 12, 18),
                                        f"{year}年度组织生活会和民主评议党员")
+
+
+TALK_TOPICS = ("思想工作情况", "岗位履职和学习情况", "对支部工作的意见建议", "家庭和生活困难")
+
+
+def talks(services, today: dt.date, clerk, rng: random.Random, drifting: int) -> None:  # type: ignore[no-untyped-def]
+    """谈心谈话 counted per pair: each committee member talks with the other committee members and,
+    group by group, with every member of the branch (one record per sitting), and in September with
+    those who joined since. Two pairs stay missing: the organizer could not reach the drifting rider,
+    and one member was away on business when the propaganda member came to their group."""
+    from desktop.services.meetings import MeetingInput
+
+    term = services.branch.current_term()
+    if term is None:
+        return
+    seats = list(term.seats)
+    groups = services.roster.list_groups()
+    year = today.year
+    for index, seat in enumerate(seats):
+        others = seats[index + 1:]
+        recorder = seats[1].member_name if seat is seats[0] and len(seats) > 1 else seats[0].member_name
+        sittings: list[tuple[dt.date, str, list[int], int | None]] = []
+        if others:
+            sittings.append((dt.date(year, 2, 24 + index), "支委之间谈心谈话", [s.member_id for s in others], None))
+        for g_index, group in enumerate(groups):
+            day = dt.date(year, 3 + index, 8 + 6 * g_index)
+            people = [m.member_id for m in services.roster.members_on(day)
+                      if m.member_id != seat.member_id and m.party_group_id == group.id]
+            if seat.post == "组织委员":
+                people = [p for p in people if p != drifting]
+            committee = {s.member_id for s in seats}
+            away = next((p for p in reversed(people) if p not in committee), None) \
+                if seat.post == "宣传委员" and g_index == 0 else None
+            sittings.append((day, f"与{group.name}党员谈心谈话", people, away))
+        # members who joined after this committee member's sittings: a talk in September
+        first = dt.date(year, 3 + index, 8)
+        catch_up = dt.date(year, 9, 8 + index)
+        earlier = {m.member_id for m in services.roster.members_on(first)}
+        newcomers = [m.member_id for m in services.roster.members_on(catch_up)
+                     if m.member_id not in earlier and m.member_id != seat.member_id]
+        sittings.append((catch_up, "与新转入（新接收）党员谈心谈话", newcomers, None))
+        for day, topic, people, away in sittings:
+            if day > today or not people:
+                continue
+            attendance = tuple(AttendanceEntry(p, LEAVE, "因公", "出差，改日再谈") if p == away else AttendanceEntry(p, PRESENT)
+                               for p in people)
+            names = {m.member_id: m.name for m in services.roster.members_on(day)}
+            speaker = names[people[-1]] if people[-1] != away else seat.member_name
+            data = MeetingInput(
+                kinds=("谈心谈话",), held_on=day, topic=topic, starts_at="15:00", ends_at="17:30",
+                place="公司三楼党员活动室", chair=seat.member_name, recorder=recorder,
+                agenda=tuple(f"了解{t}" for t in TALK_TOPICS[:3]),
+                speeches=(Speech(seat.member_name, "逐一与谈话对象交流思想和工作情况，听取意见建议"),
+                          Speech(speaker, rng.choice(POINTS))),
+                attendance=attendance,
+            )
+            clerk(min(day + dt.timedelta(days=1), today)).record_meeting(None, data)
+
