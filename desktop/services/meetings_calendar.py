@@ -123,8 +123,8 @@ class MeetingCalendar(MeetingReading):
                     "warning" if ob.due_on and (ob.due_on - today).days <= 7 else "info")
                 if ob.pairs_required is not None:  # 谈心谈话 counted per pair
                     who = f"：{'、'.join(ob.missing_pairs)}" if ob.missing_pairs else ""
-                    text = (f"{when}谈心谈话尚缺 {ob.pairs_missing} 对未谈（{ob.progress}，"
-                            f"截止 {ob.due_on:%m月%d日}）{who}")
+                    text = (f"{when}谈心谈话已谈 {ob.pairs_covered}/{ob.pairs_required} 对，尚缺 {ob.pairs_missing} 对"
+                            f"（截止 {ob.due_on:%m月%d日}）{who}")
                 else:
                     text = f"{when}尚未开展{ob.label}（截止 {ob.due_on:%m月%d日}{planned}）"
                 items.append(HomeItem(level, "meetings", text))

@@ -35,7 +35,7 @@ def test_the_demo_year_shows_two_missing_pairs_until_they_are_talked_with(demo_c
     assert ob.status == "due" and ob.progress == "谈心谈话：已谈 67/69 对"
     assert len(ob.missing_pairs) == 2
     [item] = talk_items(services)
-    assert "尚缺 2 对未谈" in item and "已谈 67/69 对" in item
+    assert item.startswith("今年谈心谈话已谈 67/69 对，尚缺 2 对（截止 12月31日）：")
     for label in ob.missing_pairs:
         assert label in item  # few missing: the home page names them, "支委—党员"
     figures = services.annual.figures(2026)
@@ -103,4 +103,4 @@ def test_pairs_follow_the_committee_and_the_roster(services) -> None:  # type: i
     coverage = services.meetings.talk_coverage(2026)
     assert [p.label for p in coverage.missing] == ["李明远—张伟东"]
     [item] = talk_items(services)
-    assert item.endswith("：李明远—张伟东") and "已谈 2/3 对" in item
+    assert item.endswith("已谈 2/3 对，尚缺 1 对（截止 12月31日）：李明远—张伟东")
