@@ -12,6 +12,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.domain.errors import LedgerError
 from desktop.services.district import DistrictService
@@ -214,3 +216,39 @@ def test_the_branch_refuses_a_district_package_signed_in_the_future(world) -> No
     assert check_package(path.read_bytes(), path.name, today=day, **kwargs).signing_time == _at(day)
     with pytest.raises(LedgerError, match="晚于今天"):
         check_package(path.read_bytes(), path.name, today=day - dt.timedelta(days=3), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """The district helpers' CA and a branch certificate valid to EXPIRY (module-wide: the rule is pure)."""
+    from desktop.sync.district import DistrictFolder, create_ca, issue_certificate, load_ca
+
+    folder = DistrictFolder(tmp_path_factory.mktemp("chain"))
+    create_ca(folder, SECRET, name="某区委组织部", today=ISSUED)
+    ca = load_ca(folder, SECRET)
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "第一支部")]))
+           .sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+    return ca.certificate, issue_certificate(ca, csr, code="B001", today=ISSUED)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(signed_hours=st.integers(-24 * 400, 24 * 400), import_days=st.integers(-5, 400))
+def test_accepted_exactly_when_valid_at_signing_and_not_from_the_future(chain, signed_hours: int,
+                                                                         import_days: int) -> None:
+    ca, cert = chain
+    signing_time = _at(EXPIRY, 0) + dt.timedelta(hours=signed_hours)
+    today = EXPIRY + dt.timedelta(days=import_days)
+    valid = cert.not_valid_before_utc <= signing_time <= cert.not_valid_after_utc
+    not_future = signing_time.date() <= today + CLOCK_SKEW
+    try:
+        note = cms.check_certificate_at(cert, [ca], signing_time, today=today)
+    except SignatureError as exc:
+        assert not (valid and not_future)
+        assert ("晚于今天" in exc.message) == (not not_future)
+        if not_future:
+            assert "已过期" in exc.message or "尚未生效" in exc.message
+    else:
+        assert valid and not_future
+        assert note == f"签名时间 {signing_time.date()} 证书有效期内（至 {EXPIRY}）"
