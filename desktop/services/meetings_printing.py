@@ -37,6 +37,9 @@ class MeetingPrinting(MeetingReading):
         detail = self.get_meeting(meeting_id)
         m = detail.meeting
         expected = self.expected_attendees(m.kinds, m.party_group_id, m.held_on)
+        if detail.attendance:  # 谈心谈话: of those who may be talked with, the people listed
+            listed = {a.member_id for a in detail.attendance}
+            expected = [a for a in expected if not a.optional or a.member_id in listed]
         title = f"{m.kinds_label}签到表"
         path = printed.render_signin_sheet(Path(out), self._page_info(title), m, expected)
         return RenderedLedger("signin", title, path, m.held_on.year, (("meeting", m.id),))

@@ -149,6 +149,7 @@ class PlanDialog(QDialog):
         super().accept()
 
 
+NOT_TALKED = "未谈话"  # 谈心谈话: a member on the roster not talked with in this sitting (not listed)
 ATT_COLUMNS = ("姓名", "党员类型", "考勤", "请假类别", "说明（请假事由/缺席原因）")
 RES_COLUMNS = ("决议内容", "表决", "应到", "实到", "赞成", "反对", "弃权", "书面意见(份)", "未到会党员书面意见")
 
@@ -370,6 +371,8 @@ class MeetingDialog(QDialog):
             kind.setFlags(Qt.ItemFlag.ItemIsEnabled)
             table.setItem(row, 1, kind)
             status = QComboBox()
+            if attendee.optional:  # 谈心谈话: only the people talked with are listed
+                status.addItem(NOT_TALKED)
             status.addItems(ATTENDANCE_STATUSES)
             leave = QComboBox()
             leave.addItem("", None)
@@ -401,7 +404,9 @@ class MeetingDialog(QDialog):
 
     def _all_present(self) -> None:
         for row in range(self.attendance_table.rowCount()):
-            self.attendance_table.cellWidget(row, 2).setCurrentText("出席")
+            status = self.attendance_table.cellWidget(row, 2)
+            if status.findText(NOT_TALKED) < 0:  # 谈心谈话: the people talked with are picked one by one
+                status.setCurrentText("出席")
 
     def _entries(self, strict: bool = True) -> list[AttendanceEntry]:
         table = getattr(self, "attendance_table", None)
@@ -411,6 +416,8 @@ class MeetingDialog(QDialog):
         for row in range(table.rowCount()):
             member_id = table.item(row, 0).data(Qt.ItemDataRole.UserRole)
             status = table.cellWidget(row, 2).currentText()
+            if status == NOT_TALKED:
+                continue
             leave = table.cellWidget(row, 3).currentData() if status == LEAVE else None
             out.append(AttendanceEntry(member_id, status, leave, table.cellWidget(row, 4).text().strip() or None))
         return out
@@ -418,14 +425,19 @@ class MeetingDialog(QDialog):
     def _update_summary(self) -> None:
         entries = self._entries(strict=False)
         present = sum(1 for e in entries if e.present)
-        voting = {a.member_id for a in self._attendees if a.votes}
+        voting = self._voting(entries)
         present_voting = sum(1 for e in entries if e.present and e.member_id in voting)
         self.attendance_summary.setText(
             f"应到 {len(entries)} 人，实到 {present} 人；有表决权的正式党员应到 {len(voting)} 人，实到 {present_voting} 人。")
 
+    def _voting(self, entries: list[AttendanceEntry]) -> set[int]:
+        """Voting members expected; of a 谈心谈话's optional rows only those listed."""
+        listed = {e.member_id for e in entries}
+        return {a.member_id for a in self._attendees if a.votes and (not a.optional or a.member_id in listed)}
+
     @property
     def voting_counts(self) -> tuple[int, int]:
-        voting = {a.member_id for a in self._attendees if a.votes}
+        voting = self._voting(self._entries(strict=False))
         present = sum(1 for e in self._entries(strict=False) if e.present and e.member_id in voting)
         return len(voting), present
 

@@ -94,7 +94,8 @@ class ObligationTableModel(RowsModel):
         ("期间", lambda o: o.period.label),
         ("截止", lambda o: o.due_on.isoformat() if o.due_on else ""),
         ("状态", lambda o: {"done": "已完成", "due": "待开展", "overdue": "已逾期"}[o.status]),
-        ("说明", lambda o: (f"已开 {len(o.meeting_ids)} 次" if o.meeting_ids else
+        ("说明", lambda o: o.progress + (f"；未谈：{'、'.join(o.missing_pairs)}" if o.missing_pairs else "")
+         if o.progress else (f"已开 {len(o.meeting_ids)} 次" if o.meeting_ids else
                           (f"已计划于 {o.planned_on.isoformat()}" if o.planned_on else ""))),
     )
 
