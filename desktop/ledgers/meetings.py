@@ -143,8 +143,10 @@ def render_minutes(out: Path, info: PageInfo, detail: Any) -> Path:
 
 def render_ledger(out: Path, info: PageInfo, year: int, summary: Sequence[tuple[str, list[tuple[int, int]], str]],
                   details: Sequence[Any], settings_lines: Sequence[str],
-                  amendments: Mapping[tuple[str, str], Sequence[str]] | None = None) -> Path:
-    """The annual meetings ledger: summary (held/required per type and month), then each record.
+                  amendments: Mapping[tuple[str, str], Sequence[str]] | None = None, *,
+                  notes: Sequence[str] = ()) -> Path:
+    """The annual meetings ledger: summary (held/required per type and month) with its `notes`
+    (谈心谈话 pairs), then each record.
 
     `amendments` maps ("meeting", str(id)) to the 更正 lines of that meeting and its parts; they
     print under that meeting's record."""
@@ -172,6 +174,8 @@ def render_ledger(out: Path, info: PageInfo, year: int, summary: Sequence[tuple[
     story.append(grid_table(rows, [30 * mm, 18 * mm, *[15.5 * mm] * 12, 20 * mm], font_size=8.5,
                             extra_styles=[("ALIGN", (1, 1), (-1, -1), "CENTER"), *short_cells]))
     story.append(para("红色为已过去而未达到要求的月份；季度、年度要求计在季末月、12月。", st["small"]))
+    for note in notes:
+        story.append(para(note, st["small"]))
     story.append(PageBreak())
     story.append(para("二、会议记录（按日期）", st["heading"]))
     index_rows: list[list[Any]] = [["序号", "编号", "日期", "会议类型", "主题", "主持人", "记录人", "应到", "实到", "出席率", "录入"]]

@@ -73,7 +73,8 @@ class MeetingPrinting(MeetingReading):
         for detail in details:
             records.extend(_rows_of(detail))
         path = printed.render_ledger(Path(out), self._page_info(title, landscape=True, footer_note=footer_note),
-                                     year, summary, details, settings.lines(), self._ledger_amendments(details))
+                                     year, summary, details, settings.lines(), self._ledger_amendments(details),
+                                     notes=self.summary_notes(year))
         return RenderedLedger("meetings", title, path, year, tuple(records))
 
     def _ledger_amendments(self, details: Sequence[MeetingDetail]) -> dict[tuple[str, str], list[str]]:
@@ -125,6 +126,19 @@ class MeetingPrinting(MeetingReading):
                 cells.append((held, required_count(freq, month, count)))
             rows.append((mtype.name, cells, FREQUENCY_LABELS[freq]))
         return rows
+
+    def summary_notes(self, year: int) -> list[str]:
+        """Lines printed under the summary: 谈心谈话 is counted in pairs (支委—党员, 支委—支委), which
+        the month grid of sittings cannot show."""
+        if self.settings().frequencies.get("谈心谈话") != "year":
+            return []
+        coverage = self.talk_coverage(year)  # type: ignore[attr-defined]  # MeetingCalendar's
+        if not coverage.required:
+            return []
+        line = f"谈心谈话按对计算：应谈 {len(coverage.required)} 对，已谈 {len(coverage.covered)} 对"
+        if coverage.missing:
+            line += "，未谈：" + "、".join(pair.label for pair in coverage.missing)
+        return [line + "。"]
 
 
 # the parts of a meeting record an amendment may touch, as the printed 更正 line names them
