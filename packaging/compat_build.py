@@ -6,8 +6,10 @@ desktop libraries (GL, fontconfig, X11/xcb). A bundle built on this Debian 12 ma
 release is built in an older root, step by step, each step cached under `build/compat/` by a stamp
 naming what it was built from (a second `make dist` redoes only the bundle):
 
-1. **root** — `debootstrap` Debian 11 (glibc 2.31, the oldest Debian the mirror still serves) with a
-   compiler and the libraries Qt needs at run time (so the bundle can also be *run* there).
+1. **root** — `debootstrap` Debian 11 (glibc 2.31, the oldest Debian the mirror still serves) with
+   its security updates, a compiler and the libraries Qt needs at run time (so the bundle can also
+   be *run* there). The bundle carries some of these libraries (OpenSSL 1.1 for Python's ssl and
+   hashlib, glib, freetype, fontconfig, X11/xcb): they come from Debian 11's security suite.
 2. **sources** — CPython 3.11 and SQLite 3.40 from Debian 12's source packages; apt checks their
    signatures against the archive keyring.
 3. **python** — both built in the root. SQLite 3.40 because Debian 11 has 3.34 and the importer
@@ -49,6 +51,8 @@ SOURCES = WORK / "sources"
 
 SUITE = "bullseye"
 MIRROR = "http://deb.debian.org/debian"
+SOURCES_LIST = (f"deb {MIRROR} {SUITE} main\ndeb {MIRROR} {SUITE}-updates main\n"
+                f"deb {MIRROR}-security {SUITE}-security main\n")
 SOURCE_SUITE = "bookworm"
 PYTHON_PACKAGE, PYTHON_VERSION = "python3.11", "3.11.2-6+deb12u8"
 SQLITE_PACKAGE, SQLITE_VERSION = "sqlite3", "3.40.1-2+deb12u2"
@@ -181,7 +185,7 @@ def device_nodes() -> None:
 
 
 def make_root() -> None:
-    content = f"{SUITE} {' '.join(BUILD_PACKAGES + RUNTIME_PACKAGES)}"
+    content = f"{SUITE} {SOURCES_LIST} {' '.join(BUILD_PACKAGES + RUNTIME_PACKAGES)}"
     if stamp_ok("root", content):
         return
     forget_from("root")
@@ -191,10 +195,10 @@ def make_root() -> None:
     run("debootstrap", "--variant=minbase", SUITE, str(CHROOT), MIRROR, stdout=subprocess.DEVNULL)
     device_nodes()
     shutil.copy2("/etc/resolv.conf", CHROOT / "etc" / "resolv.conf")
-    (CHROOT / "etc" / "apt" / "sources.list").write_text(
-        f"deb {MIRROR} {SUITE} main\ndeb {MIRROR} {SUITE}-updates main\n", encoding="utf-8")
-    with mounted():
-        in_root("apt-get update -qq && apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "
+    (CHROOT / "etc" / "apt" / "sources.list").write_text(SOURCES_LIST, encoding="utf-8")
+    with mounted():  # security updates first: the bundle carries some of these libraries (OpenSSL, glib ...)
+        in_root("apt-get update -qq && apt-get upgrade -y -qq -o Dpkg::Use-Pty=0 >/dev/null && "
+                "apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "
                 + " ".join(BUILD_PACKAGES + RUNTIME_PACKAGES) + " >/dev/null")
     write_stamp("root", content)
 
