@@ -28,6 +28,22 @@ def charts_available() -> bool:
     return True
 
 
+def nice_axis(largest: float, *, max_intervals: int = 5) -> tuple[float, int]:
+    """A round top for a value axis from 0 and its tick count: 6,906 yuan → 0–8,000 in steps of
+    2,000 (5 ticks), not 0–7,944 in steps of 1,986."""
+    import math
+
+    if largest <= 0:
+        return 1.0, 2
+    magnitude = max(1, 10 ** math.floor(math.log10(largest / max_intervals)))  # labels are whole numbers
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        intervals = math.ceil(largest / step - 1e-9)
+        if intervals <= max_intervals:
+            return step * intervals, intervals + 1
+    return 10 * magnitude * max_intervals, max_intervals + 1  # not reached: factor 10 always fits
+
+
 def monthly_bar_chart(title: str, values: Mapping[int, Decimal], unit: str, *, maximum: float | None = None,
                       parent: QWidget | None = None) -> QWidget | None:
     """A 12-month bar chart of `values` (month → value); None when QtCharts is missing."""
@@ -57,8 +73,9 @@ def monthly_bar_chart(title: str, values: Mapping[int, Decimal], unit: str, *, m
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(x_axis)
     y_axis = QValueAxis()
-    top = maximum if maximum is not None else max(numbers + [1.0]) * 1.15
+    top, ticks = nice_axis(maximum if maximum is not None else max(numbers + [1.0]))
     y_axis.setRange(0, top)
+    y_axis.setTickCount(ticks)
     y_axis.setLabelFormat("%.0f")
     y_axis.setTitleText(unit)
     y_axis.setLabelsFont(small)
