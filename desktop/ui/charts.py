@@ -38,6 +38,8 @@ def nice_axis(largest: float, *, max_intervals: int = 5) -> tuple[float, int]:
     magnitude = max(1, 10 ** math.floor(math.log10(largest / max_intervals)))  # labels are whole numbers
     for factor in (1, 2, 2.5, 5, 10):
         step = factor * magnitude
+        if not float(step).is_integer():  # 2.5: labels 0, 2, 5, 8 … would be rounded
+            continue
         intervals = math.ceil(largest / step - 1e-9)
         if intervals <= max_intervals:
             return step * intervals, intervals + 1

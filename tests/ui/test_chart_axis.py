@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from desktop.ui.charts import nice_axis
@@ -18,6 +18,7 @@ def is_nice(step: float) -> bool:
     return any(math.isclose(step, f * magnitude) for f in NICE) or math.isclose(step, 10 * magnitude)
 
 
+@example(11.0)  # once gave steps of 2.5 printed as 0, 2, 5, 8, 10, 12
 @given(st.floats(min_value=0.01, max_value=1e8, allow_nan=False))
 def test_axis_covers_the_value_with_round_steps(largest: float) -> None:
     top, ticks = nice_axis(largest)
