@@ -17,10 +17,13 @@ DISPLAY_NAME = "支部工作台账"
 GLIBC_FLOOR = (2, 28)
 # Linux libraries left to the system (the .deb depends on their packages) instead of bundled:
 # libdbus must match the running dbus daemon and drags in libsystemd (and its gcrypt/lz4); cairo and
-# pixman come only with the GTK theme plugin, which is dropped; libpng16 (freetype's) is on every
-# desktop. The build root's copies of these would also need glibc 2.29/2.30.
+# pixman come only with the GTK theme plugin, which is dropped; fontconfig must read the system's
+# own configuration (an older bundled one warns about every newer element, and the pair
+# fontconfig/freetype must match), so both come from the system with their expat, png and brotli.
+# The build root's copies of several of these would also need glibc 2.29/2.30.
 LINUX_SYSTEM_LIBRARIES = ("libdbus-1.so", "libsystemd.so", "libgcrypt.so", "libgpg-error.so", "liblz4.so",
-                          "libcairo.so", "libpixman-1.so", "libpng16.so")
+                          "libcairo.so", "libpixman-1.so", "libfontconfig.so", "libfreetype.so",
+                          "libexpat.so", "libpng16.so", "libbrotlidec.so", "libbrotlicommon.so")
 # Qt plugins for other kinds of screens (Wayland, EGLFS/KMS, framebuffer, VNC): Qt loads them only
 # when asked, and skips one whose libraries the system lacks; the UOS/Kylin desktops are X11.
 OPTIONAL_QT_PARTS = ("wayland", "Wayland", "WlShell", "eglfs", "EglFs", "egldevice", "linuxfb", "vkkhrdisplay",

@@ -37,7 +37,7 @@ def install(mode: str = "1") -> None:
         _say(f"probe: modal box {modal.windowTitle()!r}: {text}")
         getattr(modal, "reject", modal.close)()
 
-    def open_then_quit(window, data_dir, *, demo):  # type: ignore[no-untyped-def]
+    def open_then_quit(window, data_dir, **options):  # type: ignore[no-untyped-def]  # demo, package …
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
@@ -46,7 +46,7 @@ def install(mode: str = "1") -> None:
         watchdog.start(200)
         status = 0
         try:
-            ok = original(window, data_dir, demo=demo)
+            ok = original(window, data_dir, **options)
             if ok:
                 _say(f"probe: window title {window.windowTitle()!r}")
                 window.repaint()

@@ -284,3 +284,24 @@ def test_startup_probe_is_inert_without_its_variable(monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert app_module.open_into_window is original
+
+
+def test_startup_probe_passes_on_every_option_the_app_gives(qtbot, monkeypatch):
+    """The probe wraps desktop.app.open_into_window; it must take whatever keywords the app passes
+    (a wrapper missing `package` once hung every probed start of the bundle)."""
+    import importlib.util
+
+    from PySide6.QtWidgets import QWidget
+
+    import desktop.app as app_module
+
+    seen: list[dict] = []
+    monkeypatch.setattr(app_module, "open_into_window", lambda window, data_dir, **options: seen.append(options) or False)
+    spec = importlib.util.spec_from_file_location("rthook_probe_test2", PACKAGING / "rthook_startup_probe.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # inert: the variable is not set
+    module.install("1")
+    window = QWidget()
+    qtbot.addWidget(window)
+    assert app_module.open_into_window(window, "/nowhere", demo=False, package="x.zip") is False
+    assert seen == [{"demo": False, "package": "x.zip"}]
