@@ -472,7 +472,8 @@ def check_portable(bundle: Path, report: Report, work: Path) -> None:
     target = work / "usb-stick"
     target.mkdir()
     with tarfile.open(archives[-1]) as tar:
-        tar.extractall(target, filter="tar")
+        # our own archive; the extraction filters exist from Python 3.11.4 (Debian 12's 3.11.2 lacks them)
+        tar.extractall(target, **({"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}))
     folders = [p for p in target.iterdir() if p.is_dir()]
     if len(folders) != 1 or not (folders[0] / "portable").is_file():
         report.fail(f"portable archive {archives[-1].name}: no folder with a `portable` marker")
