@@ -301,7 +301,12 @@ def test_startup_probe_passes_on_every_option_the_app_gives(qtbot, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # inert: the variable is not set
     module.install("1")
+    from PySide6.QtCore import QTimer
+
+    exits: list[object] = []  # the probe ends the app through a timer: keep it from this test process
+    monkeypatch.setattr(QTimer, "singleShot", staticmethod(lambda *args: exits.append(args)))
     window = QWidget()
     qtbot.addWidget(window)
     assert app_module.open_into_window(window, "/nowhere", demo=False, package="x.zip") is False
     assert seen == [{"demo": False, "package": "x.zip"}]
+    assert len(exits) == 1  # and it would have ended the app (status 4: the folder did not open)
