@@ -16,7 +16,7 @@ APT_DIST := debootstrap dpkg-dev patch
 APT_X11 := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 imagemagick
 
-.PHONY: run test deps apt apt-x11 lint bench screenshots dist dist-host dist-check clean
+.PHONY: run test deps apt apt-x11 lint bench screenshots dist dist-host dist-check test-compat clean
 
 define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -93,6 +93,11 @@ dist-check: deps
 	$(PY) packaging/dist_check.py --bundle $(BUNDLE)
 	$(PY) packaging/compat_build.py --check
 	$(PY) packaging/compat_build.py --install-check
+
+# The whole test suite on the release's own Python 3.11.2, SQLite 3.40 and PySide6 6.9.3, inside the
+# Debian 11 root that `make dist` made.
+test-compat: deps
+	$(PY) packaging/compat_build.py --test
 
 # Screenshots for docs/用户手册.md: the real window under Xvfb on the demo data.
 screenshots: deps apt-x11
