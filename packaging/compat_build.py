@@ -158,6 +158,15 @@ def unmount_all() -> None:
             subprocess.run(["umount", "-l", point], check=False)
 
 
+def remove_tree(path: Path) -> None:
+    """rm -r, but never through a mount point left behind (it would reach the host's files)."""
+    unmount_all()
+    left = [p for p in mounts_under(WORK) if p == str(path.resolve()) or p.startswith(str(path.resolve()) + "/")]
+    if left:
+        raise SystemExit(f"compat_build: {left[0]} is still mounted; not removing {path}")
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def mounted() -> Iterator[None]:
     """/proc in the root and the host's pip cache (downloads are reused between builds). /dev is
@@ -189,8 +198,7 @@ def make_root() -> None:
     if stamp_ok("root", content):
         return
     forget_from("root")
-    unmount_all()
-    shutil.rmtree(CHROOT, ignore_errors=True)
+    remove_tree(CHROOT)
     log(f"debootstrap {SUITE} → {CHROOT}")
     run("debootstrap", "--variant=minbase", SUITE, str(CHROOT), MIRROR, stdout=subprocess.DEVNULL)
     device_nodes()
@@ -360,8 +368,7 @@ def install_check(out: Path) -> int:
         return 2
     deb = debs[-1]
     bare = WORK / "bare"
-    unmount_all()
-    shutil.rmtree(bare, ignore_errors=True)
+    remove_tree(bare)
     log(f"bare {SUITE} root for installing {deb.name}")
     run("debootstrap", "--variant=minbase", SUITE, str(bare), MIRROR, stdout=subprocess.DEVNULL)
     shutil.copy2("/etc/resolv.conf", bare / "etc" / "resolv.conf")
@@ -386,8 +393,7 @@ test -s /tmp/meetings.pdf
         log(f"FAILED: installing or running {deb.name} on a bare {SUITE}")
         return error.returncode or 1
     finally:
-        unmount_all()
-        shutil.rmtree(bare, ignore_errors=True)
+        remove_tree(bare)
     log(f"ok: {deb.name} installs on a bare {SUITE} and its program makes the demo and a ledger")
     return 0
 
