@@ -117,6 +117,7 @@ class DistrictPackagePreview:
     transfers_in: tuple[str, ...]  # names of members transferring in
     skipped_transfers: tuple[str, ...]  # already on the roster (same ID number)
     evaluation: tuple[int, str] | None
+    signature_note: str = ""  # 签名时间 … 证书有效期内（至 …）
 
     @property
     def changes(self) -> list[str]:
@@ -540,6 +541,7 @@ class SyncService:
             notices=tuple((n.get("title", ""), len(n.get("attachments", []))) for n in notices),
             transfers_in=new, skipped_transfers=skipped,
             evaluation=(int(evaluation["year"]), str(evaluation["result"])) if evaluation.get("result") else None,
+            signature_note=checked.signature_note,
         )
 
     def apply_district_package(self, path: Path) -> DistrictPackagePreview:

@@ -312,7 +312,8 @@ class SyncPanel(QWidget):
         text = "\n".join(preview.changes)
         answer = QMessageBox.question(
             self, "导入区里的包",
-            f"{preview.file_name}（区里下发的第 {preview.sequence} 号包，签名有效）将作以下改动：\n\n{text}\n\n是否导入？",
+            f"{preview.file_name}（区里下发的第 {preview.sequence} 号包，签名有效"
+            f"{'；' + preview.signature_note if preview.signature_note else ''}）将作以下改动：\n\n{text}\n\n是否导入？",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 

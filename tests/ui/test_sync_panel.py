@@ -35,6 +35,12 @@ def panel(qtbot, demo_copy, district, monkeypatch: pytest.MonkeyPatch, tmp_path:
     return widget
 
 
+def sync_panel_no():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    return QMessageBox.StandardButton.No
+
+
 class FakeProgress:
     def __init__(self, cancel_at: int | None = None) -> None:
         self.cancel_at = cancel_at
@@ -121,6 +127,11 @@ def test_district_package_is_previewed_then_applied(panel: SyncPanel, district: 
     assert panel.import_district_package() is None  # declined: nothing applied
     assert panel.services.sync.evaluations() == {}
     assert "通知：关于报送年度党员统计的通知（附件 0 个）" in seen[0]
+    asked: list[str] = []
+    monkeypatch.setattr("desktop.ui.sync_panel.QMessageBox.question",
+                        lambda parent, title, text, *args: asked.append(text) or sync_panel_no())
+    assert SyncPanel.confirm_changes(panel, panel.services.sync.import_district_package(path)) is False
+    assert "签名有效；签名时间 2026-11-21 证书有效期内（至 " in asked[0]  # when it was signed, and valid then
     monkeypatch.setattr(panel, "confirm_changes", lambda preview: True)
     assert panel.import_district_package() is not None
     assert panel.services.sync.evaluations() == {2025: "较好"}
