@@ -26,7 +26,7 @@ def open_services_for_window(parent: QWidget, data_dir: str | None, *, demo: boo
     from desktop.domain.errors import LedgerError
     from desktop.services.bundle import Services
     from desktop.services.context import open_ledger
-    from desktop.storage.datadir import looks_like_synced_folder, resolve_data_dir
+    from desktop.storage.datadir import FolderLockedError, looks_like_synced_folder, resolve_data_dir
     from desktop.storage.migrate import DamagedDatabaseError
 
     folder = resolve_data_dir(data_dir)
@@ -47,7 +47,10 @@ def open_services_for_window(parent: QWidget, data_dir: str | None, *, demo: boo
             if not _restore(parent, folder.root, good):
                 return None
         except LedgerError as exc:
-            QMessageBox.critical(parent, "无法打开数据", user_message(exc))
+            text = user_message(exc)
+            if package is not None and isinstance(exc, FolderLockedError):
+                text += f"\n\n要导入 {package.name}，请在已打开的窗口中点“台账与同步 → 同步 → 导入区里的包…”。"
+            QMessageBox.critical(parent, "无法打开数据", text)
             return None
         except Exception as exc:  # noqa: BLE001 - explained, never a stack trace in the user's face
             log.exception("opening the data folder failed")

@@ -79,6 +79,17 @@ def test_a_second_app_on_the_same_folder_is_refused(parent, boxes, demo_folder: 
     assert services is None
     assert boxes.kinds() == ["critical"]
     assert "正被另一个" in boxes.text() and str(demo_folder) in boxes.text()
+    assert "导入区里的包" not in boxes.text()
+
+
+def test_a_package_opened_while_the_window_is_open_says_where_to_import_it(  # type: ignore[no-untyped-def]
+        parent, boxes, demo_folder: Path, tmp_path: Path) -> None:
+    package = tmp_path / "B001-00002-20261121.zip"
+    with FolderLock(DataFolder(demo_folder)):
+        services = startup.open_services_for_window(parent, str(demo_folder), demo=False, package=package)
+    assert services is None
+    assert "正被另一个" in boxes.text()
+    assert f"要导入 {package.name}，请在已打开的窗口中点“台账与同步 → 同步 → 导入区里的包…”" in boxes.text()
 
 
 def test_damaged_file_offers_the_newest_good_backup(parent, boxes, demo_folder: Path) -> None:  # type: ignore[no-untyped-def]
