@@ -24,7 +24,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 def build_folder(root: Path, count: int = MEMBERS, seed: int = 11) -> None:
     """A data folder with `count` members in 40 party groups (valid ID numbers, varied flags)."""
-    from desktop.domain.idnumber import check_digit
+    from bench.people import person
     from desktop.domain.roster import CATEGORIES, MemberFields
     from desktop.services.branch import BranchProfile
     from desktop.services.bundle import Services
@@ -42,17 +42,10 @@ def build_folder(root: Path, count: int = MEMBERS, seed: int = 11) -> None:
             session.flush()
             used: set[str] = set()
             for index in range(count):
-                sex = rng.choice("男女")
-                birth = dt.date(rng.randint(1945, 2000), rng.randint(1, 12), rng.randint(1, 28))
-                while True:
-                    first17 = f"330106{birth:%Y%m%d}{rng.randint(0, 99):02d}{rng.choice('13579' if sex == '男' else '02468')}"
-                    if first17 not in used:
-                        used.add(first17)
-                        break
-                joined = dt.date(min(birth.year + rng.randint(19, 25), 2024), rng.randint(1, 12), rng.randint(1, 28))
+                sex, birth, id_number, joined = person(rng, used)
                 fields = MemberFields(
                     name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
-                    sex=sex, ethnicity="汉族", birth_date=birth, id_number=first17 + check_digit(first17),
+                    sex=sex, ethnicity="汉族", birth_date=birth, id_number=id_number,
                     education=rng.choice(("大学本科", "研究生", "大学专科")),
                     category="离退休" if birth.year < 1965 else rng.choice(CATEGORIES[:3]),
                     work_unit_post="某公司 职员", phone=f"13{rng.randint(100000000, 999999999)}",

@@ -19,7 +19,7 @@ def make_roster_xlsx(path: Path, count: int = MEMBERS, seed: int = 7) -> Path:
     """A roster as secretaries keep it: a title row, variant headers, valid ID numbers."""
     from openpyxl import Workbook
 
-    from desktop.domain.idnumber import check_digit
+    from bench.people import person
 
     rng = random.Random(seed)
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -31,21 +31,14 @@ def make_roster_xlsx(path: Path, count: int = MEMBERS, seed: int = 7) -> Path:
                   "入党时间", "转正时间", "党员类型", "所在党小组", "是否流动党员"])
     used: set[str] = set()
     for index in range(count):
-        sex = rng.choice("男女")
-        birth = dt.date(rng.randint(1945, 2000), rng.randint(1, 12), rng.randint(1, 28))
-        while True:
-            first17 = f"330106{birth:%Y%m%d}{rng.randint(0, 99):02d}{rng.choice('13579' if sex == '男' else '02468')}"
-            if first17 not in used:
-                used.add(first17)
-                break
-        joined = dt.date(min(birth.year + rng.randint(19, 25), 2024), rng.randint(1, 12), rng.randint(1, 28))
+        sex, birth, id_number, joined = person(rng, used)
         probationary = index % 50 == 0
         if probationary:
             joined = dt.date(2026, rng.randint(1, 10), 15)
         sheet.append([
             index + 1,
             rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2)))),
-            sex, "汉族", first17 + check_digit(first17), birth.strftime("%Y.%m"), rng.choice(("大学本科", "研究生", "大专")),
+            sex, "汉族", id_number, birth.strftime("%Y.%m"), rng.choice(("大学本科", "研究生", "大专")),
             "退休" if birth.year < 1965 else "在职", "某公司 职员", f"13{rng.randint(100000000, 999999999)}",
             joined.isoformat(), "" if probationary else dt.date(joined.year + 1, joined.month, joined.day).isoformat(),
             "预备" if probationary else "正式", f"第{index % 40 + 1}党小组", "否",
